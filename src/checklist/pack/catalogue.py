@@ -1,0 +1,76 @@
+"""A pack as a readable catalogue (`checklist rules show`): categories, then each rule explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checklist.pack.explain import SEVERITY_ZH, explain
+from checklist.pack.model import Pack
+
+_WORDS = {
+    "zh": {
+        "sources": "来源",
+        "calendar": "日历",
+        "categories": "类别",
+        "rules": "规则",
+        "aliases": "别名",
+        "keywords": "关键词",
+        "requires": "要求",
+        "ref": "依据",
+        "applies": "适用",
+        "disabled": "已停用",
+        "fiscal": "财年自{m}月起",
+        "natural": "自然年",
+        "weeks": "ISO周(周一至周日)",
+    },
+    "en": {
+        "sources": "sources",
+        "calendar": "calendar",
+        "categories": "categories",
+        "rules": "rules",
+        "aliases": "aliases",
+        "keywords": "keywords",
+        "requires": "requires",
+        "ref": "ref",
+        "applies": "applies to",
+        "disabled": "disabled",
+        "fiscal": "fiscal year from month {m}",
+        "natural": "calendar year",
+        "weeks": "ISO weeks (Monday–Sunday)",
+    },
+}
+
+
+def catalogue(pack: Pack, lang: str = "zh", year: int | None = None) -> str:
+    words = _WORDS[lang]
+    year = year or dt.date.today().year
+    title = (pack.title_en or pack.title) if lang == "en" else pack.title
+    month = pack.calendar.year_start_month
+    lines = [
+        f"{title} ({pack.id} {pack.version})",
+        f"{words['sources']}: " + " <- ".join(f"{s.id} {s.version}" for s in reversed(pack.sources)),
+        f"{words['calendar']}: "
+        + (words["natural"] if month == 1 else words["fiscal"].format(m=month))
+        + f", {words['weeks']}",
+        "",
+        f"{words['categories']} ({len(pack.categories)})",
+    ]
+    for cid, cat in pack.categories.items():
+        name = (cat.label_en or cat.label) if lang == "en" else cat.label
+        lines.append(f"  {cid}  {name}")
+        if cat.aliases:
+            lines.append(f"      {words['aliases']}: {'、'.join(cat.aliases)}")
+        if cat.keywords:
+            lines.append(f"      {words['keywords']}: {'、'.join(cat.keywords)}")
+    lines += ["", f"{words['rules']} ({len(pack.rules)})"]
+    for rule in pack.rules:
+        severity = SEVERITY_ZH[rule.severity] if lang == "zh" else rule.severity
+        rule_title = (rule.title_en or rule.title) if lang == "en" else rule.title
+        off = f" ({words['disabled']})" if not rule.enabled else ""
+        lines.append(f"  [{severity}] {rule.id}  {rule_title}{off}")
+        lines.append(f"      {words['requires']}: {explain(pack, rule, lang, year)}")
+        if rule.applies_to:
+            lines.append(f"      {words['applies']}: {', '.join(rule.applies_to)}")
+        if rule.ref:
+            lines.append(f"      {words['ref']}: {rule.ref}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,369 @@
+"""Find, read, validate and merge rule packs; every complaint names file:line:col."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from checklist.errors import Location, PackError, Problem, UsageError
+from checklist.pack.model import (
+    RULE_KINDS,
+    RULE_MODELS,
+    Category,
+    Pack,
+    PackDocument,
+    PackSource,
+    RuleBase,
+    RulePatch,
+)
+from checklist.pack.yamlsrc import LocatedDoc, dotted, load_located
+
+PACK_SUFFIXES = (".yaml", ".yml")
+
+
+def packs_dir() -> Path:
+    """Where the shipped packs live: package data when installed, the repo's rules/ otherwise."""
+    packaged = Path(str(resources.files("checklist"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+def shipped_pack_ids() -> list[str]:
+    return sorted(p.stem for p in packs_dir().glob("*.yaml"))
+
+
+def find_pack(ref: str | Path, relative_to: Path | None = None) -> Path:
+    """A pack path from an id (`branch-routines`) or a path; raise UsageError if there is none."""
+    text = str(ref)
+    candidates = []
+    if text.endswith(PACK_SUFFIXES) or "/" in text or "\\" in text:
+        path = Path(text)
+        if not path.is_absolute() and relative_to is not None:
+            candidates.append(relative_to / path)
+        candidates.append(path)
+    else:
+        candidates.append(packs_dir() / f"{text}.yaml")
+        if relative_to is not None:
+            candidates.append(relative_to / f"{text}.yaml")
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    shipped = ", ".join(shipped_pack_ids())
+    raise UsageError(f"no rule pack '{text}': not a file, nor a shipped pack ({shipped})")
+
+
+# ---------------------------------------------------------------- validation errors
+
+
+_ALL_KEYS = sorted(
+    {
+        name
+        for model in (*RULE_MODELS.values(), PackDocument, RulePatch, Category)
+        for name in model.model_fields
+    }
+    | {
+        "from",
+        "to",
+        "first_days",
+        "last_days",
+        "by_day",
+        "of",
+        "filled",
+        "field",
+        "ratio",
+        "contains",
+        "equals",
+    }
+    | {"year_start_month", "week_start"}
+)
+
+
+def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _strip_tags(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Drop the union tag pydantic puts after a rule index: ('rules', 3, 'frequency', 'every')."""
+    out: list[str | int] = []
+    for i, part in enumerate(loc):
+        if i > 0 and isinstance(loc[i - 1], int) and part in RULE_KINDS and out[:1] == ["rules"]:
+            continue
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _expected_list(ctx: dict[str, Any]) -> str:
+    return str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+
+
+def _describe(error: dict[str, Any]) -> tuple[str, bool]:
+    """Message for one pydantic error, and whether it points at a key rather than a value."""
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    name = error["loc"][-1] if error["loc"] else ""
+    if kind == "extra_forbidden":
+        return f"unknown key '{name}'{_did_you_mean(str(name), _ALL_KEYS)}", True
+    if kind == "missing":
+        return f"missing required key '{name}'", False
+    if kind == "literal_error":
+        return f"'{value}' is not one of {_expected_list(ctx)}", False
+    if kind == "union_tag_invalid":
+        return f"kind '{ctx.get('tag')}' is not one of {', '.join(RULE_KINDS)}", False
+    if kind in ("value_error", "assertion_error"):
+        return str(error["msg"]).removeprefix("Value error, "), False
+    if kind == "string_pattern_mismatch":
+        return f"'{value}' is not a valid id: use lower-case letters, digits, '-' and '_'", False
+    message = str(error["msg"])
+    message = message[0].lower() + message[1:]
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    return f"{message}, got {shown}", False
+
+
+def validation_problems(
+    err: ValidationError, doc: LocatedDoc, prefix: tuple[str | int, ...] = ()
+) -> list[Problem]:
+    """Map pydantic errors back to the YAML positions they concern."""
+    problems = []
+    for error in err.errors():
+        loc = (*prefix, *_strip_tags(tuple(error["loc"])))
+        message, at_key = _describe(error)
+        if error["type"] == "missing":
+            shown_path = loc[:-1]
+            where = doc.where(shown_path)
+        elif error["type"] == "union_tag_invalid":
+            shown_path = (*loc, "kind")
+            where = doc.where(shown_path)
+        else:
+            shown_path = loc
+            where = doc.where(loc, key=at_key)
+        problems.append(Problem(where, message, dotted(shown_path)))
+    return problems
+
+
+# ---------------------------------------------------------------- reading one file
+
+
+@dataclass
+class _Document:
+    path: Path
+    located: LocatedDoc
+    model: PackDocument
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_document(path: Path) -> _Document:
+    """One pack file, validated on its own (`extends` not yet resolved)."""
+    shown = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise PackError(Problem(Location(shown), f"cannot read pack: {err.strerror or err}")) from None
+    located = load_located(shown, raw)
+    if not isinstance(located.data, dict):
+        raise PackError(
+            Problem(
+                located.where(()), "a pack is a mapping with keys pack, version, title, categories, rules"
+            )
+        )
+    try:
+        model = PackDocument.model_validate(located.data)
+    except ValidationError as err:
+        raise PackError(validation_problems(err, located)) from None
+    return _Document(path, located, model)
+
+
+# ---------------------------------------------------------------- extends and merge
+
+
+@dataclass
+class _RuleEntry:
+    rule: RuleBase
+    doc: LocatedDoc
+    index: int
+
+
+@dataclass
+class _Merged:
+    categories: dict[str, Category] = field(default_factory=dict)
+    category_docs: dict[str, LocatedDoc] = field(default_factory=dict)
+    rules: dict[str, _RuleEntry] = field(default_factory=dict)
+    calendar: Any = None
+    sources: list[PackSource] = field(default_factory=list)
+    seen: set[Path] = field(default_factory=set)
+    top: PackDocument | None = None
+
+
+def _merge_category(old: Category | None, new: Category) -> Category:
+    """A pack may extend an inherited category's vocabulary; lists are unioned, in order."""
+    if old is None:
+        return new
+    given = new.model_dump(exclude_unset=True)
+    merged = old.model_dump()
+    for key in ("aliases", "keywords"):
+        merged[key] = list(dict.fromkeys([*old.model_dump()[key], *given.pop(key, [])]))
+    merged.update(given)
+    return Category.model_validate(merged)
+
+
+def _apply_patch(entry: _RuleEntry, patch: RulePatch, doc: LocatedDoc, rule_id: str) -> _RuleEntry:
+    base = entry.rule.model_dump(by_alias=True, exclude_unset=True)
+    base["kind"] = entry.rule.kind  # type: ignore[attr-defined]
+    changes = patch.model_dump(by_alias=True, exclude_unset=True)
+    if {"at_least", "at_most", "exactly"} & changes.keys():
+        for key in ("at_least", "at_most", "exactly"):
+            base.pop(key, None)
+    base.update(changes)
+    model = RULE_MODELS[base["kind"]]
+    try:
+        rule = model.model_validate(base)
+    except ValidationError as err:
+        raise PackError(validation_problems(err, doc, ("overrides", rule_id))) from None
+    return _RuleEntry(rule, entry.doc, entry.index)
+
+
+def _merge_into(merged: _Merged, base: _Merged) -> None:
+    for cid, cat in base.categories.items():
+        merged.categories[cid] = _merge_category(merged.categories.get(cid), cat)
+        merged.category_docs.setdefault(cid, base.category_docs[cid])
+    for rid, entry in base.rules.items():
+        if rid in merged.rules and merged.rules[rid].doc is not entry.doc:
+            first = merged.rules[rid]
+            raise PackError(
+                Problem(
+                    entry.doc.where(("rules", entry.index, "id")),
+                    f"rule id '{rid}' is defined twice (also at {first.doc.where(('rules', first.index, 'id'))})",
+                    dotted(("rules", entry.index, "id")),
+                )
+            )
+        merged.rules[rid] = entry
+    if base.calendar is not None:
+        merged.calendar = base.calendar
+    merged.sources.extend(s for s in base.sources if s not in merged.sources)
+    merged.seen |= base.seen
+
+
+def _resolve(path: Path, stack: tuple[Path, ...]) -> _Merged:
+    document = read_document(path)
+    located, model = document.located, document.model
+    merged = _Merged()
+    for i, ref in enumerate(model.extends):
+        where = located.where(("extends", i))
+        try:
+            base_path = find_pack(ref, path.parent)
+        except UsageError as err:
+            raise PackError(Problem(where, str(err), dotted(("extends", i)))) from None
+        if base_path in (*stack, path):
+            chain = " -> ".join(_display(p) for p in (*stack, path, base_path))
+            raise PackError(Problem(where, f"extends cycle: {chain}", dotted(("extends", i))))
+        if base_path in merged.seen:
+            continue
+        _merge_into(merged, _resolve(base_path, (*stack, path)))
+    for cid, cat in model.categories.items():
+        merged.categories[cid] = _merge_category(merged.categories.get(cid), cat)
+        merged.category_docs[cid] = located
+    for rid, patch in model.overrides.items():
+        if rid not in merged.rules:
+            known = ", ".join(merged.rules) or "none"
+            raise PackError(
+                Problem(
+                    located.where(("overrides", rid), key=True),
+                    f"overrides unknown rule '{rid}'{_did_you_mean(rid, list(merged.rules))}; inherited: {known}",
+                    dotted(("overrides", rid)),
+                )
+            )
+        merged.rules[rid] = _apply_patch(merged.rules[rid], patch, located, rid)
+    for i, rule in enumerate(model.rules):
+        if rule.id in merged.rules:
+            first = merged.rules[rule.id]
+            hint = " (inherited: change it under 'overrides:')" if first.doc is not located else ""
+            raise PackError(
+                Problem(
+                    located.where(("rules", i, "id")),
+                    f"rule id '{rule.id}' is defined twice (also at "
+                    f"{first.doc.where(('rules', first.index, 'id'))}){hint}",
+                    dotted(("rules", i, "id")),
+                )
+            )
+        merged.rules[rule.id] = _RuleEntry(rule, located, i)
+    if model.calendar is not None:
+        merged.calendar = model.calendar
+    merged.sources.append(PackSource(id=model.pack, version=model.version, path=_display(path)))
+    merged.seen.add(path)
+    merged.top = model
+    return merged
+
+
+def _reference_problems(merged: _Merged) -> list[Problem]:
+    """Rules that name categories the pack does not define."""
+    problems = [
+        Problem(
+            merged.category_docs[cid].where(("categories", cid)),
+            "missing required key 'label'",
+            dotted(("categories", cid)),
+        )
+        for cid, cat in merged.categories.items()
+        if not cat.label
+    ]
+    known = list(merged.categories)
+    for entry in merged.rules.values():
+        for key, ids in _category_refs(entry.rule):
+            for j, cid in enumerate(ids):
+                if cid == "*" or cid in merged.categories:
+                    continue
+                path: tuple[str | int, ...] = ("rules", entry.index, key)
+                if isinstance(getattr(entry.rule, key), list):
+                    path = (*path, j)
+                problems.append(
+                    Problem(
+                        entry.doc.where(path),
+                        f"unknown category '{cid}'{_did_you_mean(cid, known)}",
+                        dotted(path),
+                    )
+                )
+    return problems
+
+
+def _category_refs(rule: RuleBase) -> list[tuple[str, list[str]]]:
+    refs = []
+    for key in ("category", "categories", "trigger", "then", "event", "notice"):
+        value = getattr(rule, key, None)
+        if value is not None:
+            refs.append((key, list(value) if isinstance(value, list) else [value]))
+    return refs
+
+
+def load_pack(ref: str | Path) -> Pack:
+    """Load a pack by shipped id or path, with everything it extends; raise PackError/UsageError."""
+    path = find_pack(ref)
+    merged = _resolve(path, ())
+    problems = _reference_problems(merged)
+    if problems:
+        raise PackError(problems)
+    top = merged.top
+    assert top is not None
+    return Pack(
+        id=top.pack,
+        version=top.version,
+        title=top.title,
+        title_en=top.title_en,
+        language=top.language,
+        source=top.source,
+        calendar=merged.calendar or {},
+        categories=merged.categories,
+        rules=[e.rule for e in merged.rules.values()],
+        sources=merged.sources,
+    )

@@ -1,0 +1,398 @@
+"""The rule-pack language as pydantic models: what a pack may say, and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+Every = Literal["week", "month", "quarter", "half", "year"]
+Severity = Literal["high", "medium", "low"]
+RuleKind = Literal["frequency", "deadline", "response", "precedence", "evidence"]
+RULE_KINDS: tuple[str, ...] = ("frequency", "deadline", "response", "precedence", "evidence")
+
+# Ledger fields a rule may name; any other name refers to an extra ledger column by its header.
+LEDGER_FIELDS = ("date", "unit", "activity", "title", "participants", "evidence", "recorded_at", "id")
+NUMERIC_FIELDS = ("hours", "present", "expected")
+
+_ID = r"^[a-z0-9][a-z0-9_-]*$"
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: they are nearly always typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class CalendarSpec(Strict):
+    """How periods are cut. Fiscal years start in `year_start_month`; weeks are ISO weeks."""
+
+    year_start_month: int = Field(1, ge=1, le=12, description="1 = calendar years; 4 = April–March")
+    week_start: Literal["monday"] = Field("monday", description="ISO weeks, Monday to Sunday")
+
+
+class Category(Strict):
+    """A kind of activity, and the ways ledgers write it."""
+
+    label: str | None = Field(
+        None, description="the name used in reports, e.g. 专题研究意识形态工作 (required unless inherited)"
+    )
+    label_en: str | None = Field(None, description="English label for --lang en")
+    aliases: list[str] = Field(default_factory=list, description="other exact names in the activity column")
+    keywords: list[str] = Field(
+        default_factory=list, description="substrings searched in the activity and the title"
+    )
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    match = _MONTH_DAY.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a month-day like '12-01'")
+    month, day = int(match[1]), int(match[2])
+    try:
+        dt.date(2024, month, day)  # 2024 is a leap year, so 02-29 is allowed
+    except ValueError:
+        raise ValueError(f"'{text}' is not a day of the year") from None
+    return month, day
+
+
+class Window(Strict):
+    """The part of each period that counts. Exactly one form:
+
+    * `from`/`to` — calendar days of a year period (`{from: "12-01", to: "12-31"}`);
+    * `first_days: N` / `last_days: N` — the first or last N days of every period;
+    * `by_day: D` — from the period's start to day D of its last month (6月20日前 → 20).
+    """
+
+    from_: str | None = Field(None, alias="from", description="month-day, e.g. '12-01'")
+    to: str | None = Field(None, description="month-day, e.g. '12-31'")
+    first_days: int | None = Field(None, ge=1, le=366)
+    last_days: int | None = Field(None, ge=1, le=366)
+    by_day: int | None = Field(None, ge=1, le=31)
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _valid_month_day(cls, value: str | None) -> str | None:
+        if value is not None:
+            _month_day(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Window:
+        forms = [
+            self.from_ is not None or self.to is not None,
+            self.first_days is not None,
+            self.last_days is not None,
+            self.by_day is not None,
+        ]
+        if sum(forms) != 1:
+            raise ValueError("give exactly one of from/to, first_days, last_days, by_day")
+        if forms[0] and (self.from_ is None or self.to is None):
+            raise ValueError("'from' and 'to' go together")
+        return self
+
+    @property
+    def month_days(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        if self.from_ is None or self.to is None:
+            return None
+        return _month_day(self.from_), _month_day(self.to)
+
+
+def _ratio(value: Any) -> Any:
+    if isinstance(value, str) and "/" in value:
+        try:
+            return float(Fraction(value.replace(" ", "")))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"'{value}' is not a fraction like '2/3'") from None
+    return value
+
+
+class Ratio(Strict):
+    """`of ÷ to`, e.g. present ÷ expected attendance (实到/应到)."""
+
+    of: str = Field(description="numerator field, e.g. present")
+    to: str = Field(description="denominator field, e.g. expected")
+    at_least: float = Field(ge=0, description="a number or a fraction such as '2/3'")
+
+    @field_validator("at_least", mode="before")
+    @classmethod
+    def _fraction(cls, value: Any) -> Any:
+        return _ratio(value)
+
+
+class Condition(Strict):
+    """A structured condition on one record. Exactly one of `filled`, `field`, `ratio`."""
+
+    filled: list[str] | None = Field(None, description="these fields must be non-empty")
+    field: str | None = Field(None, description="a field to compare, with at_least/at_most/equals/contains")
+    at_least: float | None = None
+    at_most: float | None = None
+    equals: str | None = None
+    contains: str | None = None
+    ratio: Ratio | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        forms = [self.filled is not None, self.field is not None, self.ratio is not None]
+        if sum(forms) != 1:
+            raise ValueError("give exactly one of filled, field, ratio")
+        tests = [self.at_least, self.at_most, self.equals, self.contains]
+        if self.field is not None and all(t is None for t in tests):
+            raise ValueError("'field' needs at_least, at_most, equals or contains")
+        if self.field is None and any(t is not None for t in tests):
+            raise ValueError("at_least/at_most/equals/contains belong to a 'field' condition")
+        return self
+
+
+class RuleBase(Strict):
+    id: str = Field(pattern=_ID, description="stable id, lower-case with dashes")
+    title: str = Field(description="the duty in the source's words")
+    title_en: str | None = None
+    severity: Severity = "medium"
+    ref: str | None = Field(None, description="where the duty comes from (document, article)")
+    applies_to: list[str] | None = Field(None, description="unit types this rule applies to; all if absent")
+    where: list[Condition] = Field(
+        default_factory=list, description="conditions each counted record must meet"
+    )
+    enabled: bool = True
+
+
+class _HasCategories(RuleBase):
+    category: str | None = None
+    categories: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_category_form(self) -> _HasCategories:
+        if (self.category is None) == (self.categories is None):
+            raise ValueError("give exactly one of category, categories")
+        return self
+
+    @property
+    def category_ids(self) -> tuple[str, ...]:
+        return (self.category,) if self.category is not None else tuple(self.categories or ())
+
+
+class FrequencyRule(_HasCategories):
+    """At least / at most / exactly N matching records (or a sum of a field) in every period."""
+
+    kind: Literal["frequency"] = "frequency"
+    every: Every
+    at_least: float | None = Field(None, ge=0)
+    at_most: float | None = Field(None, ge=0)
+    exactly: float | None = Field(None, ge=0)
+    sum: str | None = Field(None, description="sum this numeric field instead of counting, e.g. hours")
+    per: Literal["unit", "person"] = "unit"
+    roles: list[str] | None = Field(
+        None, description="with per: person, only roster members with these roles"
+    )
+    window: Window | None = None
+    min_interval_days: int | None = Field(None, ge=1, description="records closer than this count once")
+    holiday_tolerance_days: int | None = Field(
+        None, ge=1, le=31, description="a record moved past the period's end by a public holiday still counts"
+    )
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> FrequencyRule:
+        if self.exactly is not None and (self.at_least is not None or self.at_most is not None):
+            raise ValueError("'exactly' excludes at_least and at_most")
+        if self.exactly is None and self.at_least is None and self.at_most is None:
+            raise ValueError("give at_least, at_most or exactly")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError("at_least is greater than at_most")
+        if self.window is not None and self.window.month_days is not None and self.every != "year":
+            raise ValueError(
+                "calendar-day windows (from/to) belong to every: year; use first_days/last_days/by_day"
+            )
+        if self.roles is not None and self.per != "person":
+            raise ValueError("'roles' needs per: person")
+        return self
+
+    @property
+    def minimum(self) -> float:
+        """The count (or sum) needed: at_least, or exactly, or 0 for an at_most-only rule."""
+        return self.exactly if self.exactly is not None else (self.at_least or 0)
+
+    @property
+    def maximum(self) -> float | None:
+        return self.exactly if self.exactly is not None else self.at_most
+
+
+class DeadlineRule(_HasCategories):
+    """A matching record dated on or before `by`."""
+
+    kind: Literal["deadline"]
+    by: dt.date
+
+
+class ResponseRule(RuleBase):
+    """Every `trigger` record is answered by a `then` record of the same unit within a time."""
+
+    kind: Literal["response"]
+    trigger: str = Field(description="category id of the event, e.g. major_incident")
+    then: str = Field(description="category id of the answer, e.g. incident_report")
+    within_days: int | None = Field(None, ge=0)
+    within_hours: int | None = Field(None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> ResponseRule:
+        if (self.within_days is None) == (self.within_hours is None):
+            raise ValueError("give exactly one of within_days, within_hours")
+        return self
+
+    @property
+    def category_ids(self) -> tuple[str, ...]:
+        return (self.trigger, self.then)
+
+
+class PrecedenceRule(RuleBase):
+    """A `notice` record comes at least N (and at most M) days before every `event` record."""
+
+    kind: Literal["precedence"]
+    event: str = Field(description="category id of the event, e.g. democratic_life_meeting")
+    notice: str = Field(description="category id of the announcement, e.g. dlm_plan_report")
+    at_least_days_before: int = Field(ge=0)
+    at_most_days_before: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _order(self) -> PrecedenceRule:
+        if self.at_most_days_before is not None and self.at_most_days_before < self.at_least_days_before:
+            raise ValueError("at_most_days_before is less than at_least_days_before")
+        return self
+
+    @property
+    def category_ids(self) -> tuple[str, ...]:
+        return (self.event, self.notice)
+
+
+class EvidenceRule(_HasCategories):
+    """Every matching record has these fields filled (一事一档). `categories: ["*"]` = all."""
+
+    kind: Literal["evidence"]
+    require: list[str] = Field(min_length=1, description="fields that must be non-empty, e.g. evidence")
+
+
+def _rule_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("kind", "frequency"))
+    return str(getattr(value, "kind", "frequency"))
+
+
+Rule = Annotated[
+    Annotated[FrequencyRule, Tag("frequency")]
+    | Annotated[DeadlineRule, Tag("deadline")]
+    | Annotated[ResponseRule, Tag("response")]
+    | Annotated[PrecedenceRule, Tag("precedence")]
+    | Annotated[EvidenceRule, Tag("evidence")],
+    Discriminator(_rule_kind),
+]
+
+RULE_MODELS: dict[str, type[RuleBase]] = {
+    "frequency": FrequencyRule,
+    "deadline": DeadlineRule,
+    "response": ResponseRule,
+    "precedence": PrecedenceRule,
+    "evidence": EvidenceRule,
+}
+
+
+class RulePatch(Strict):
+    """Changes a pack that `extends` another makes to an inherited rule (by id)."""
+
+    title: str | None = None
+    title_en: str | None = None
+    severity: Severity | None = None
+    ref: str | None = None
+    applies_to: list[str] | None = None
+    where: list[Condition] | None = None
+    enabled: bool | None = None
+    every: Every | None = None
+    at_least: float | None = Field(None, ge=0)
+    at_most: float | None = Field(None, ge=0)
+    exactly: float | None = Field(None, ge=0)
+    window: Window | None = None
+    min_interval_days: int | None = Field(None, ge=1)
+    holiday_tolerance_days: int | None = Field(None, ge=1, le=31)
+    roles: list[str] | None = None
+    by: dt.date | None = None
+    within_days: int | None = Field(None, ge=0)
+    within_hours: int | None = Field(None, ge=1)
+    at_least_days_before: int | None = Field(None, ge=0)
+    at_most_days_before: int | None = Field(None, ge=0)
+    require: list[str] | None = None
+
+
+class PackSource(Strict):
+    """A pack file that went into this pack (itself or one it extends)."""
+
+    id: str
+    version: str
+    path: str
+
+
+class PackDocument(Strict):
+    """One pack file as written (before `extends` is resolved)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        json_schema_extra={"title": "checklist rule pack"},
+    )
+
+    pack: str = Field(pattern=_ID, description="pack id, e.g. ideology-responsibility")
+    version: str = Field(description='pack version, quoted: "1.0"')
+    title: str
+    title_en: str | None = None
+    language: Literal["zh", "en"] = "zh"
+    source: str | None = Field(None, description="free-text reference to the source documents")
+    calendar: CalendarSpec | None = None
+    extends: list[str] = Field(default_factory=list, description="pack ids or paths merged in first")
+    categories: dict[str, Category] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+    overrides: dict[str, RulePatch] = Field(
+        default_factory=dict, description="changes to inherited rules, by rule id"
+    )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        # `version: 1.0` unquoted arrives as a float; accept it the way the author meant it.
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+class Pack(Strict):
+    """A resolved pack: its own rules plus everything it extends, ready to evaluate."""
+
+    id: str
+    version: str
+    title: str
+    title_en: str | None = None
+    language: Literal["zh", "en"] = "zh"
+    source: str | None = None
+    calendar: CalendarSpec = CalendarSpec()
+    categories: dict[str, Category]
+    rules: list[Rule]
+    sources: list[PackSource] = Field(default_factory=list)
+
+    def rule(self, rule_id: str) -> RuleBase:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        known = ", ".join(r.id for r in self.rules)
+        raise KeyError(f"no rule '{rule_id}' in pack '{self.id}' (rules: {known})")
+
+    @property
+    def active_rules(self) -> list[RuleBase]:
+        return [r for r in self.rules if r.enabled]
