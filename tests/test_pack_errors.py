@@ -137,11 +137,7 @@ CASES = [
     ),
     (
         "window-on-a-quarter",
-        {
-            "p.yaml": HEAD
-            + RULE.replace("every: year", "every: quarter")
-            + "    window: {from: '12-01', to: '12-31'}\n"
-        },
+        {"p.yaml": HEAD + RULE.replace("every: year", "every: quarter") + "    window: {from: '12-01', to: '12-31'}\n"},
         "p.yaml",
         "p.yaml:8:5",
         ["rules[0]", "calendar-day windows (from/to) belong to every: year"],
@@ -182,9 +178,7 @@ def _write(tmp_path: Path, files: dict[str, str]) -> None:
         (tmp_path / name).write_text(text, encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    ("files", "entry", "where", "fragments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("files", "entry", "where", "fragments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_broken_pack_is_located(tmp_path, monkeypatch, files, entry, where, fragments):
     _write(tmp_path, files)
     monkeypatch.chdir(tmp_path)

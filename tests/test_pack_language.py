@@ -86,9 +86,7 @@ def test_extends_merges_vocabulary_and_overrides_thresholds(tmp_path):
 
 def test_diamond_extends_is_not_a_duplicate(tmp_path):
     (tmp_path / "a.yaml").write_text("pack: a\nversion: '1'\ntitle: A\nextends: [ideology-responsibility]\n")
-    (tmp_path / "b.yaml").write_text(
-        "pack: b\nversion: '1'\ntitle: B\nextends: [a.yaml, ideology-responsibility]\n"
-    )
+    (tmp_path / "b.yaml").write_text("pack: b\nversion: '1'\ntitle: B\nextends: [a.yaml, ideology-responsibility]\n")
     assert len(load_pack(tmp_path / "b.yaml").rules) == 10
 
 

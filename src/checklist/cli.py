@@ -115,12 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="checklist", description="Check activity ledgers (台账) against rule packs.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_rules(sub)
-    for extra in _EXTRA_COMMANDS:
+    for extra in _extra_commands():
         extra(sub)
     return parser
 
 
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
+    from checklist.commands import add_evaluate, add_log
+
+    return [add_evaluate, add_log]
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

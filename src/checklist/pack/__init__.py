@@ -1,6 +1,6 @@
 """Rule packs: the language (model), reading and merging (loader), plain-language summaries."""
 
-from checklist.pack.loader import find_pack, load_pack, packs_dir, shipped_pack_ids
+from checklist.pack.loader import find_pack, load_pack, load_packs, packs_dir, shipped_pack_ids
 from checklist.pack.model import (
     Category,
     DeadlineRule,
@@ -23,6 +23,7 @@ __all__ = [
     "RuleBase",
     "find_pack",
     "load_pack",
+    "load_packs",
     "packs_dir",
     "shipped_pack_ids",
 ]

@@ -116,17 +116,11 @@ def _frequency(pack: Pack, rule: FrequencyRule, lang: str, year: int) -> str:
     n = periods_in_year(rule.every, year)
     what = _labels(pack, rule.category_ids, lang)
     if lang == "en":
-        who = (
-            " for each member" + (f" ({', '.join(rule.roles)})" if rule.roles else "")
-            if rule.per == "person"
-            else ""
-        )
+        who = " for each member" + (f" ({', '.join(rule.roles)})" if rule.roles else "") if rule.per == "person" else ""
         span = f"; {year}: {n} {UNIT_EN[rule.every]}" if n > 1 else ""
         return f"{what} {_amount_en(rule)} {EVERY_EN[rule.every]}{who}{_window_en(rule.window)}{span}."
     who = ("每名" + ("、".join(rule.roles) if rule.roles else "成员")) if rule.per == "person" else ""
-    span = (
-        f"({year}年共{n}{UNIT_ZH[rule.every]},每{UNIT_ZH[rule.every].lstrip('个')}单独核查)" if n > 1 else ""
-    )
+    span = f"({year}年共{n}{UNIT_ZH[rule.every]},每{UNIT_ZH[rule.every].lstrip('个')}单独核查)" if n > 1 else ""
     return f"{EVERY_ZH[rule.every]}{who}{_amount_zh(rule)}{what}{_window_zh(rule.window)}{span}"
 
 
@@ -149,9 +143,7 @@ def explain(pack: Pack, rule: RuleBase, lang: str = "zh", year: int | None = Non
     if isinstance(rule, ResponseRule):
         trig, then = label(pack, rule.trigger, lang), label(pack, rule.then, lang)
         if lang == "en":
-            limit = (
-                f"{rule.within_days} day(s)" if rule.within_days is not None else f"{rule.within_hours} hours"
-            )
+            limit = f"{rule.within_days} day(s)" if rule.within_days is not None else f"{rule.within_hours} hours"
             return f"Each “{trig}” is followed by “{then}” within {limit}."
         limit = f"{rule.within_days}日" if rule.within_days is not None else f"{rule.within_hours}小时"
         return f"每次「{trig}」发生后{limit}内须有「{then}」"

@@ -62,11 +62,7 @@ def find_pack(ref: str | Path, relative_to: Path | None = None) -> Path:
 
 
 _ALL_KEYS = sorted(
-    {
-        name
-        for model in (*RULE_MODELS.values(), PackDocument, RulePatch, Category)
-        for name in model.model_fields
-    }
+    {name for model in (*RULE_MODELS.values(), PackDocument, RulePatch, Category) for name in model.model_fields}
     | {
         "from",
         "to",
@@ -127,9 +123,7 @@ def _describe(error: dict[str, Any]) -> tuple[str, bool]:
     return f"{message}, got {shown}", False
 
 
-def validation_problems(
-    err: ValidationError, doc: LocatedDoc, prefix: tuple[str | int, ...] = ()
-) -> list[Problem]:
+def validation_problems(err: ValidationError, doc: LocatedDoc, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
     """Map pydantic errors back to the YAML positions they concern."""
     problems = []
     for error in err.errors():
@@ -175,9 +169,7 @@ def read_document(path: Path) -> _Document:
     located = load_located(shown, raw)
     if not isinstance(located.data, dict):
         raise PackError(
-            Problem(
-                located.where(()), "a pack is a mapping with keys pack, version, title, categories, rules"
-            )
+            Problem(located.where(()), "a pack is a mapping with keys pack, version, title, categories, rules")
         )
     try:
         model = PackDocument.model_validate(located.data)
@@ -348,11 +340,34 @@ def _category_refs(rule: RuleBase) -> list[tuple[str, list[str]]]:
 
 def load_pack(ref: str | Path) -> Pack:
     """Load a pack by shipped id or path, with everything it extends; raise PackError/UsageError."""
-    path = find_pack(ref)
-    merged = _resolve(path, ())
+    return _finish(_resolve(find_pack(ref), ()))
+
+
+def load_packs(refs: list[str | Path]) -> Pack:
+    """Several packs evaluated together, as if one pack extended them all (duplicate rule ids are errors)."""
+    if len(refs) == 1:
+        return load_pack(refs[0])
+    merged = _Merged()
+    for ref in refs:
+        path = find_pack(ref)
+        if path not in merged.seen:
+            _merge_into(merged, _resolve(path, ()))
+    return _finish(merged, top_override=load_pack(refs[0]))
+
+
+def _finish(merged: _Merged, top_override: Pack | None = None) -> Pack:
     problems = _reference_problems(merged)
     if problems:
         raise PackError(problems)
+    if top_override is not None:
+        return top_override.model_copy(
+            update={
+                "id": "+".join(s.id for s in merged.sources),
+                "categories": merged.categories,
+                "rules": [e.rule for e in merged.rules.values()],
+                "sources": merged.sources,
+            }
+        )
     top = merged.top
     assert top is not None
     return Pack(

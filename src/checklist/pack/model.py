@@ -51,9 +51,7 @@ class Category(Strict):
     )
     label_en: str | None = Field(None, description="English label for --lang en")
     aliases: list[str] = Field(default_factory=list, description="other exact names in the activity column")
-    keywords: list[str] = Field(
-        default_factory=list, description="substrings searched in the activity and the title"
-    )
+    keywords: list[str] = Field(default_factory=list, description="substrings searched in the activity and the title")
 
 
 def _month_day(text: str) -> tuple[int, int]:
@@ -163,9 +161,7 @@ class RuleBase(Strict):
     severity: Severity = "medium"
     ref: str | None = Field(None, description="where the duty comes from (document, article)")
     applies_to: list[str] | None = Field(None, description="unit types this rule applies to; all if absent")
-    where: list[Condition] = Field(
-        default_factory=list, description="conditions each counted record must meet"
-    )
+    where: list[Condition] = Field(default_factory=list, description="conditions each counted record must meet")
     enabled: bool = True
 
 
@@ -194,9 +190,7 @@ class FrequencyRule(_HasCategories):
     exactly: float | None = Field(None, ge=0)
     sum: str | None = Field(None, description="sum this numeric field instead of counting, e.g. hours")
     per: Literal["unit", "person"] = "unit"
-    roles: list[str] | None = Field(
-        None, description="with per: person, only roster members with these roles"
-    )
+    roles: list[str] | None = Field(None, description="with per: person, only roster members with these roles")
     window: Window | None = None
     min_interval_days: int | None = Field(None, ge=1, description="records closer than this count once")
     holiday_tolerance_days: int | None = Field(
@@ -212,9 +206,7 @@ class FrequencyRule(_HasCategories):
         if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
             raise ValueError("at_least is greater than at_most")
         if self.window is not None and self.window.month_days is not None and self.every != "year":
-            raise ValueError(
-                "calendar-day windows (from/to) belong to every: year; use first_days/last_days/by_day"
-            )
+            raise ValueError("calendar-day windows (from/to) belong to every: year; use first_days/last_days/by_day")
         if self.roles is not None and self.per != "person":
             raise ValueError("'roles' needs per: person")
         return self
@@ -361,9 +353,7 @@ class PackDocument(Strict):
     extends: list[str] = Field(default_factory=list, description="pack ids or paths merged in first")
     categories: dict[str, Category] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
-    overrides: dict[str, RulePatch] = Field(
-        default_factory=dict, description="changes to inherited rules, by rule id"
-    )
+    overrides: dict[str, RulePatch] = Field(default_factory=dict, description="changes to inherited rules, by rule id")
 
     @field_validator("version", mode="before")
     @classmethod

@@ -145,9 +145,7 @@ def _index(file: str, node: Node, path: Path, doc: LocatedDoc, problems: list[Pr
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
             if key in seen:
-                problems.append(
-                    Problem(_loc(file, key_node), f"duplicate key '{key}'", _dotted((*path, key)))
-                )
+                problems.append(Problem(_loc(file, key_node), f"duplicate key '{key}'", _dotted((*path, key))))
             seen.add(key)
             doc.keys[(*path, key)] = _loc(file, key_node)
             _index(file, value_node, (*path, key), doc, problems)

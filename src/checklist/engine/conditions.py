@@ -1,0 +1,87 @@
+"""Structured record conditions (`where:`) as row masks, with the reason a row fails each."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from checklist.pack.explain import FIELD_ZH
+from checklist.pack.model import Condition
+
+
+def _text(table: pa.Table, name: str) -> pa.ChunkedArray:
+    if name not in table.column_names:
+        return pa.chunked_array([pa.nulls(table.num_rows, pa.string())])
+    column = table[name]
+    return column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+
+
+def _number(table: pa.Table, name: str) -> np.ndarray:
+    if name not in table.column_names:
+        return np.full(table.num_rows, np.nan)
+    column = table[name]
+    if not pa.types.is_floating(column.type):
+        text = pc.utf8_trim_whitespace(_text(table, name))
+        column = pc.cast(pc.if_else(pc.equal(text, ""), None, text), pa.float64(), safe=False)
+    return column.to_numpy().astype(float)
+
+
+def _filled(table: pa.Table, name: str) -> np.ndarray:
+    text = _text(table, name)
+    return pc.fill_null(pc.greater(pc.utf8_length(text), 0), False).to_numpy()
+
+
+def condition_mask(table: pa.Table, condition: Condition) -> np.ndarray:
+    if condition.filled is not None:
+        mask = np.ones(table.num_rows, dtype=bool)
+        for name in condition.filled:
+            mask &= _filled(table, name)
+        return mask
+    if condition.ratio is not None:
+        of, to = _number(table, condition.ratio.of), _number(table, condition.ratio.to)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(to > 0, of / to, np.nan)
+        return np.nan_to_num(ratio, nan=-1.0) >= condition.ratio.at_least - 1e-9
+    assert condition.field is not None
+    name = condition.field
+    if condition.at_least is not None or condition.at_most is not None:
+        values = _number(table, name)
+        mask = ~np.isnan(values)
+        if condition.at_least is not None:
+            mask &= values >= condition.at_least
+        if condition.at_most is not None:
+            mask &= values <= condition.at_most
+        return mask
+    text = pc.fill_null(_text(table, name), "")
+    if condition.equals is not None:
+        return pc.equal(text, condition.equals).to_numpy()
+    return pc.match_substring(text, condition.contains or "").to_numpy()
+
+
+def describe(condition: Condition) -> str:
+    """Why a record fails `condition`, in words a clerk recognises."""
+    if condition.filled is not None:
+        return "未填写" + "、".join(FIELD_ZH.get(f, f) for f in condition.filled)
+    if condition.ratio is not None:
+        of, to = condition.ratio.of, condition.ratio.to
+        return f"{FIELD_ZH.get(of, of)}/{FIELD_ZH.get(to, to)}低于{condition.ratio.at_least:.3g}"
+    name = FIELD_ZH.get(condition.field or "", condition.field or "")
+    if condition.at_least is not None:
+        return f"{name}低于{condition.at_least:g}"
+    if condition.at_most is not None:
+        return f"{name}高于{condition.at_most:g}"
+    if condition.equals is not None:
+        return f"{name}不是“{condition.equals}”"
+    return f"{name}不含“{condition.contains}”"
+
+
+def where_mask(table: pa.Table, conditions: list[Condition]) -> tuple[np.ndarray, list[tuple[np.ndarray, str]]]:
+    """All conditions at once, plus each condition's own mask and failure reason (for near misses)."""
+    mask = np.ones(table.num_rows, dtype=bool)
+    parts = []
+    for condition in conditions:
+        own = condition_mask(table, condition)
+        parts.append((own, describe(condition)))
+        mask &= own
+    return mask, parts

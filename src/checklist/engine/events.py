@@ -1,0 +1,234 @@
+"""Record-level rules: deadline, response (follow-up in days or hours), precedence (notice ahead), evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import numpy as np
+
+from checklist.engine.context import Context, day_number, from_day_number
+from checklist.engine.messages import amount, event
+from checklist.pack.explain import FIELD_ZH, label
+from checklist.pack.model import DeadlineRule, EvidenceRule, PrecedenceRule, ResponseRule
+from checklist.result import Finding
+
+MINUTES_PER_DAY = 24 * 60
+
+
+def _in_window(ctx: Context, rows: np.ndarray) -> np.ndarray:
+    """Record-level findings come only from records inside the window and on or before as_of."""
+    days = ctx.dates[rows]
+    return rows[(days >= day_number(ctx.start)) & (days <= day_number(ctx.as_of))]
+
+
+def _record_finding(
+    ctx: Context,
+    rule_id: str,
+    severity: str,
+    kind: str,
+    day: dt.date,
+    end: dt.date,
+    unit: str,
+    status: str,
+    records: list,
+    message: str,
+    due: dt.date | None = None,
+) -> Finding:
+    done = status in ("met", "late")
+    return Finding.model_construct(
+        unit=unit,
+        rule=rule_id,
+        period=day.isoformat(),
+        start=day,
+        end=end,
+        status=status,
+        required=1.0,
+        count=1.0 if done else 0.0,
+        missing=1.0 if status in ("gap", "due") else 0.0,
+        due=due or end,
+        person=None,
+        records=records,
+        severity=severity,
+        message=message,
+        kind=kind,
+        excess=None,
+        outlook=None,
+        near_misses=[],
+        waiver=None,
+    )
+
+
+def evaluate_deadline(ctx: Context, rule: DeadlineRule) -> Iterator[Finding]:
+    """Met if a matching record is dated on or before `by`; late if the first is after; else due/gap."""
+    if not ctx.start <= rule.by <= ctx.end:
+        return
+    by_unit = ctx.unit_rows(ctx.category_rows(rule.category_ids))
+    what = label(ctx.pack, rule.category_ids[0], ctx.pack.language)
+    for unit in ctx.eval_units:
+        if not ctx.applies(rule, unit) or not ctx.active(unit, ctx.start, rule.by):
+            continue
+        rows = by_unit.get(ctx.code[unit], np.array([], dtype=np.int64))
+        on_time = rows[ctx.dates[rows] <= day_number(rule.by)]
+        if len(on_time):
+            status, chosen = "met", on_time[:1]
+        elif len(rows):
+            status, chosen = "late", rows[:1]
+        else:
+            status, chosen = ("due" if ctx.as_of < rule.by else "gap"), rows[:0]
+        count = float(len(chosen))
+        missing = 1.0 if status in ("gap", "due") else 0.0
+        yield Finding.model_construct(
+            unit=unit,
+            rule=rule.id,
+            period=rule.by.isoformat(),
+            start=ctx.start,
+            end=rule.by,
+            status=status,
+            required=1.0,
+            count=count,
+            missing=missing,
+            due=rule.by,
+            person=None,
+            records=ctx.record_ids(chosen),
+            severity=rule.severity,
+            message=amount(
+                status, what, f"≤{rule.by.isoformat()}", count, 1.0, missing, rule.by, None, ctx.pack.language
+            ),
+            kind="deadline",
+            excess=None,
+            outlook=None,
+            near_misses=[],
+            waiver=None,
+        )
+
+
+def _stamp(ctx: Context, row: int, end_of_day: bool) -> int:
+    """Minutes since the epoch; a record without a time is taken at the start (or end) of its day."""
+    minute = int(ctx.minutes[row])
+    if minute < 0:
+        minute = MINUTES_PER_DAY - 1 if end_of_day else 0
+    return int(ctx.dates[row]) * MINUTES_PER_DAY + minute
+
+
+def evaluate_response(ctx: Context, rule: ResponseRule) -> Iterator[Finding]:
+    """Each trigger needs a `then` record of its unit within the bound (days, or hours with times)."""
+    triggers = ctx.unit_rows(ctx.category_rows((rule.trigger,)))
+    answers = ctx.unit_rows(ctx.category_rows((rule.then,)))
+    subject = label(ctx.pack, rule.trigger, ctx.pack.language)
+    answer_word = label(ctx.pack, rule.then, ctx.pack.language)
+    for unit in ctx.eval_units:
+        if not ctx.applies(rule, unit):
+            continue
+        code = ctx.code[unit]
+        replies = answers.get(code, np.array([], dtype=np.int64))
+        for row in _in_window(ctx, triggers.get(code, np.array([], dtype=np.int64))).tolist():
+            day = from_day_number(ctx.dates[row])
+            status, deadline, reply = _answer(ctx, rule, row, replies)
+            if not ctx.active(unit, day, day):
+                continue
+            records = ctx.record_ids([row] + ([reply] if reply is not None else []))
+            yield _record_finding(
+                ctx,
+                rule.id,
+                rule.severity,
+                "response",
+                day,
+                deadline,
+                unit,
+                status,
+                records,
+                event(status, subject, answer_word, day, deadline, ctx.pack.language),
+            )
+
+
+def _answer(ctx: Context, rule: ResponseRule, trigger: int, replies: np.ndarray) -> tuple[str, dt.date, int | None]:
+    day = from_day_number(ctx.dates[trigger])
+    if rule.within_days is not None:
+        deadline = day + dt.timedelta(days=rule.within_days)
+        lo, hi = day_number(day), day_number(deadline)
+        days = ctx.dates[replies]
+        on_time = replies[(days >= lo) & (days <= hi)]
+        later = replies[days > hi]
+    else:
+        # Without a time, a record may have happened at any minute of its day: take the kinder reading.
+        opened = _stamp(ctx, trigger, end_of_day=False)
+        limit = _stamp(ctx, trigger, end_of_day=True) + (rule.within_hours or 0) * 60
+        deadline = from_day_number(limit // MINUTES_PER_DAY)
+        lo = np.array([_stamp(ctx, r, end_of_day=False) for r in replies.tolist()], dtype=np.int64)
+        hi = np.array([_stamp(ctx, r, end_of_day=True) for r in replies.tolist()], dtype=np.int64)
+        on_time = replies[(hi >= opened) & (lo <= limit)]
+        later = replies[lo > limit]
+    if len(on_time):
+        return "met", deadline, int(on_time[0])
+    if len(later):
+        return "late", deadline, int(later[0])
+    return ("due" if deadline > ctx.as_of else "gap"), deadline, None
+
+
+def evaluate_precedence(ctx: Context, rule: PrecedenceRule) -> Iterator[Finding]:
+    """Each event needs a notice dated at least N (and at most M) days before it."""
+    events = ctx.unit_rows(ctx.category_rows((rule.event,)))
+    notices = ctx.unit_rows(ctx.category_rows((rule.notice,)))
+    subject = label(ctx.pack, rule.event, ctx.pack.language)
+    notice_word = label(ctx.pack, rule.notice, ctx.pack.language)
+    for unit in ctx.eval_units:
+        if not ctx.applies(rule, unit):
+            continue
+        code = ctx.code[unit]
+        sent = notices.get(code, np.array([], dtype=np.int64))
+        for row in _in_window(ctx, events.get(code, np.array([], dtype=np.int64))).tolist():
+            day = from_day_number(ctx.dates[row])
+            latest = day - dt.timedelta(days=rule.at_least_days_before)
+            most = rule.at_most_days_before
+            earliest = day_number(day) - most if most is not None else np.iinfo(np.int64).min
+            days = ctx.dates[sent]
+            on_time = sent[(days >= earliest) & (days <= day_number(latest))]
+            too_late = sent[(days > day_number(latest)) & (days <= day_number(day))]
+            if len(on_time):
+                status, notice = "met", int(on_time[-1])
+            elif len(too_late):
+                status, notice = "late", int(too_late[0])
+            else:
+                status, notice = "gap", None
+            records = ctx.record_ids([row] + ([notice] if notice is not None else []))
+            yield _record_finding(
+                ctx,
+                rule.id,
+                rule.severity,
+                "precedence",
+                day,
+                day,
+                unit,
+                status,
+                records,
+                event(status, subject, notice_word, day, latest, ctx.pack.language),
+                due=latest,
+            )
+
+
+def evaluate_evidence(ctx: Context, rule: EvidenceRule) -> Iterator[Finding]:
+    """One `gap` per matching record (in the window, up to as_of) that lacks a required field."""
+    from checklist.engine.conditions import condition_mask
+    from checklist.pack.model import Condition
+
+    filled = condition_mask(ctx.table, Condition(filled=rule.require))
+    lacking = ctx.category_rows(rule.category_ids) & ~filled
+    names = (
+        "、".join(FIELD_ZH.get(f, f) for f in rule.require) if ctx.pack.language == "zh" else ", ".join(rule.require)
+    )
+    by_unit = ctx.unit_rows(lacking)
+    for unit in ctx.eval_units:
+        if not ctx.applies(rule, unit):
+            continue
+        for row in _in_window(ctx, by_unit.get(ctx.code[unit], np.array([], dtype=np.int64))).tolist():
+            day = from_day_number(ctx.dates[row])
+            activity = ctx.table["activity"][row].as_py()
+            message = (
+                f"{day.isoformat()} {activity} 未留存{names}"
+                if ctx.pack.language == "zh"
+                else f"{day.isoformat()} {activity}: no {names} on file"
+            )
+            yield _record_finding(
+                ctx, rule.id, rule.severity, "evidence", day, day, unit, "gap", ctx.record_ids([row]), message
+            )

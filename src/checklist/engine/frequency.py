@@ -1,0 +1,270 @@
+"""Frequency rules: count (or sum) the matching records of every unit × period (× person)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from checklist.calendar import Period, counting_interval, is_public_holiday, periods
+from checklist.engine.conditions import where_mask
+from checklist.engine.context import Context, day_number, from_day_number
+from checklist.engine.messages import amount
+from checklist.ledger import split_names
+from checklist.pack.explain import label
+from checklist.pack.model import FrequencyRule
+from checklist.result import Finding, NearMiss
+
+NEAR_MISS_DAYS = 7
+MAX_NEAR_MISSES = 5
+
+
+@dataclass
+class _Plan:
+    """The periods of one rule and the part of each that counts, as day numbers for searchsorted."""
+
+    periods: list[Period]
+    intervals: list[tuple[dt.date, dt.date]]
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def _plan(ctx: Context, rule: FrequencyRule) -> _Plan:
+    plist = [p for p in periods(rule.every, ctx.start, ctx.end, ctx.fy_month) if p.start <= ctx.as_of]
+    intervals = [counting_interval(p, rule.window, ctx.fy_month) for p in plist]
+    starts = np.array([day_number(s) for s, _ in intervals], dtype=np.int64)
+    ends = np.array([day_number(e) for _, e in intervals], dtype=np.int64)
+    return _Plan(plist, intervals, starts, ends)
+
+
+def _period_index(plan: _Plan, days: np.ndarray) -> np.ndarray:
+    """Index of the counting interval holding each day, or -1."""
+    pi = np.searchsorted(plan.starts, days, side="right") - 1
+    ok = (pi >= 0) & (days <= plan.ends[np.maximum(pi, 0)])
+    return np.where(ok, pi, -1)
+
+
+def evaluate_frequency(ctx: Context, rule: FrequencyRule) -> Iterator[Finding]:
+    plan = _plan(ctx, rule)
+    if not plan.periods:
+        return
+    base = ctx.category_rows(rule.category_ids)
+    conditions, parts = where_mask(ctx.table, rule.where) if rule.where else (None, [])
+    usable = base & conditions if conditions is not None else base
+    idx = np.flatnonzero(usable)
+    pi = _period_index(plan, ctx.dates[idx])
+    idx, pi = idx[pi >= 0], pi[pi >= 0]
+    values = ctx.number(rule.sum) if rule.sum else None
+    near = _NearMisses(ctx, rule, plan, base, parts)
+    if rule.per == "person":
+        yield from _per_person(ctx, rule, plan, idx, pi, values, near)
+        return
+    groups = _group(ctx.units[idx], pi, idx, ctx.dates, len(plan.periods))
+    for unit in ctx.eval_units:
+        if not ctx.applies(rule, unit):
+            continue
+        code = ctx.code[unit]
+        lists = [groups.get((code, i), []) for i in range(len(plan.periods))]
+        if rule.holiday_tolerance_days:
+            lists = _holiday_moves(ctx, rule, plan, lists)
+        for i, period in enumerate(plan.periods):
+            if ctx.period_applies(unit, period):
+                yield _finding(ctx, rule, plan, i, unit, None, lists[i], values, near)
+
+
+def _group(codes: np.ndarray, pi: np.ndarray, idx: np.ndarray, dates: np.ndarray, n: int) -> dict:
+    """{(unit code, period index): [row indices in date order]}."""
+    if not len(idx):
+        return {}
+    key = codes.astype(np.int64) * n + pi
+    order = np.lexsort((dates[idx], key))
+    key, idx = key[order], idx[order]
+    cuts = np.flatnonzero(np.diff(key)) + 1
+    starts = np.concatenate(([0], cuts))
+    stops = np.concatenate((cuts, [len(key)]))
+    return {(int(key[a]) // n, int(key[a]) % n): idx[a:b].tolist() for a, b in zip(starts, stops, strict=True)}
+
+
+def _spaced(ctx: Context, rule: FrequencyRule, rows: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Keep records at least min_interval_days apart; the others are (row, too-close-to row)."""
+    if not rule.min_interval_days:
+        return rows, []
+    kept: list[int] = []
+    dropped: list[tuple[int, int]] = []
+    for row in rows:
+        if kept and ctx.dates[row] - ctx.dates[kept[-1]] < rule.min_interval_days:
+            dropped.append((row, kept[-1]))
+        else:
+            kept.append(row)
+    return kept, dropped
+
+
+def _finding(
+    ctx: Context,
+    rule: FrequencyRule,
+    plan: _Plan,
+    i: int,
+    unit: str,
+    person: str | None,
+    rows: list[int],
+    values: np.ndarray | None,
+    near: _NearMisses,
+) -> Finding:
+    period = plan.periods[i]
+    _cs, ce = plan.intervals[i]
+    kept, too_close = _spaced(ctx, rule, rows)
+    count = float(values[kept].sum()) if values is not None and kept else float(len(kept) if values is None else 0)
+    required, maximum = float(rule.minimum), rule.maximum
+    status, missing, excess = _status(count, required, maximum, ce, ctx.as_of)
+    outlook = _outlook(period, ce, ctx.as_of, missing, required) if status == "due" else None
+    misses = near.find(unit, i, set(kept), too_close) if status in ("gap", "due") else []
+    what = label(ctx.pack, rule.category_ids[0], ctx.pack.language) if len(rule.category_ids) == 1 else rule.title
+    who = f"{person} " if person else ""
+    unit_word = ("学时" if rule.sum == "hours" else "") if rule.sum else "次"
+    return Finding.model_construct(
+        unit=unit,
+        rule=rule.id,
+        period=period.label,
+        start=period.start,
+        end=period.end,
+        status=status,
+        required=required,
+        count=count,
+        missing=missing,
+        due=ce,
+        person=person,
+        records=ctx.record_ids(kept),
+        severity=rule.severity,
+        message=who
+        + amount(status, what, period.label, count, required, missing, ce, excess, ctx.pack.language, unit_word),
+        kind="frequency",
+        excess=excess,
+        outlook=outlook,
+        near_misses=misses,
+        waiver=None,
+    )
+
+
+def _status(
+    count: float, required: float, maximum: float | None, last_day: dt.date, as_of: dt.date
+) -> tuple[str, float, float | None]:
+    """DESIGN §5: exceeded, met, gap once the counting interval has ended, due before."""
+    if maximum is not None and count > maximum:
+        return "exceeded", 0.0, count - maximum
+    if count >= required:
+        return "met", 0.0, None
+    missing = required - count
+    return ("gap" if last_day <= as_of else "due"), missing, None
+
+
+def _outlook(period: Period, last_day: dt.date, as_of: dt.date, missing: float, required: float) -> str:
+    """at_risk when fewer than a week remains, or less time remains than the share still missing."""
+    total = (last_day - period.start).days + 1
+    left = (last_day - as_of).days
+    if left < NEAR_MISS_DAYS:
+        return "at_risk"
+    return "at_risk" if left / total < missing / max(required, 1.0) else "on_track"
+
+
+def _holiday_moves(ctx: Context, rule: FrequencyRule, plan: _Plan, lists: list[list[int]]) -> list[list[int]]:
+    """Lend a record across a period boundary when a public holiday pushed it there.
+
+    A period short of its count borrows a neighbour's record dated beyond its counting interval
+    when a public holiday lies in between and, holiday days not counted, the record is at most
+    `holiday_tolerance_days` out — provided the neighbour keeps enough records without it.
+    """
+    tolerance = rule.holiday_tolerance_days or 0
+    lists = [list(x) for x in lists]
+    need = rule.minimum
+    for i in range(len(lists)):
+        start, end = plan.intervals[i]
+        for j, after in ((i + 1, True), (i - 1, False)):
+            if len(lists[i]) >= need or not 0 <= j < len(lists):
+                continue
+            for row in sorted(lists[j], key=lambda r: ctx.dates[r], reverse=not after):
+                if len(lists[j]) <= need:
+                    break
+                day = from_day_number(ctx.dates[row])
+                out = _days_outside(day, start, end)
+                holidays = sum(is_public_holiday(d) for d in out)
+                if holidays and len(out) - holidays <= tolerance:
+                    lists[j].remove(row)
+                    lists[i].append(row)
+                    break
+    return lists
+
+
+def _days_outside(day: dt.date, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The days between an interval and a record outside it, the record's own day included."""
+    if day > end:
+        return [end + dt.timedelta(days=k) for k in range(1, (day - end).days + 1)]
+    return [day + dt.timedelta(days=k) for k in range((start - day).days)]
+
+
+def _per_person(
+    ctx: Context,
+    rule: FrequencyRule,
+    plan: _Plan,
+    idx: np.ndarray,
+    pi: np.ndarray,
+    values: np.ndarray | None,
+    near: _NearMisses,
+) -> Iterator[Finding]:
+    """`per: person`: each roster member (with a listed role) needs the amount in every period."""
+    participants = ctx.table["participants"].to_pylist() if len(idx) else []
+    by_person: dict[tuple[int, str, int], list[int]] = defaultdict(list)
+    for row, period_index in zip(idx.tolist(), pi.tolist(), strict=True):
+        for name in split_names(participants[row]):
+            by_person[(int(ctx.units[row]), name, period_index)].append(row)
+    members = [m for m in ctx.roster if rule.roles is None or m.role in rule.roles]
+    for unit in ctx.eval_units:
+        if not ctx.applies(rule, unit):
+            continue
+        code = ctx.code[unit]
+        for member in sorted((m for m in members if m.unit == unit), key=lambda m: m.person):
+            for i, period in enumerate(plan.periods):
+                if ctx.period_applies(unit, period) and member.active_during(period.start, period.end):
+                    rows = sorted(by_person.get((code, member.person, i), []), key=lambda r: ctx.dates[r])
+                    yield _finding(ctx, rule, plan, i, unit, member.person, rows, values, near)
+
+
+class _NearMisses:
+    """Records that almost counted for a gap: wrong part of the period, failed condition, too close."""
+
+    def __init__(self, ctx: Context, rule: FrequencyRule, plan: _Plan, base: np.ndarray, parts: list) -> None:
+        self.ctx, self.rule, self.plan, self.base, self.parts = ctx, rule, plan, base, parts
+        self._by_unit: dict[int, np.ndarray] | None = None
+
+    def find(self, unit: str, i: int, kept: set[int], too_close: list[tuple[int, int]]) -> list[NearMiss]:
+        ctx = self.ctx
+        if self._by_unit is None:
+            self._by_unit = ctx.unit_rows(self.base)
+        rows = self._by_unit.get(ctx.code[unit], np.array([], dtype=np.int64))
+        period = self.plan.periods[i]
+        cs, ce = self.plan.intervals[i]
+        lo = day_number(period.start) - NEAR_MISS_DAYS
+        hi = day_number(period.end) + NEAR_MISS_DAYS
+        out: list[NearMiss] = []
+        close = dict(too_close)
+        for row in rows[(ctx.dates[rows] >= lo) & (ctx.dates[rows] <= hi)].tolist():
+            if row in kept:
+                continue
+            day = from_day_number(ctx.dates[row])
+            reason = self._reason(row, day, cs, ce, close)
+            if reason:
+                out.append(NearMiss(record=ctx.record_id(row), date=day, reason=reason))
+            if len(out) >= MAX_NEAR_MISSES:
+                break
+        return out
+
+    def _reason(self, row: int, day: dt.date, cs: dt.date, ce: dt.date, close: dict[int, int]) -> str | None:
+        if row in close:
+            other = self.ctx.record_id(close[row])
+            return f"与记录{other}间隔不足{self.rule.min_interval_days}天"
+        if not cs <= day <= ce:
+            return f"日期{day.isoformat()}不在计数区间{cs.isoformat()}至{ce.isoformat()}内"
+        failed = [why for mask, why in self.parts if not mask[row]]
+        return ";".join(failed) if failed else None

@@ -1,0 +1,330 @@
+"""Turn a ledger file (CSV in any common encoding, XLSX/XLS, JSON Lines) into string columns."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from checklist.errors import LedgerError, Location, Problem
+from checklist.ledger.columns import find_header_row, first_nonblank_row
+from checklist.notice import Notice
+
+SNIFF_BYTES = 256 * 1024
+DELIMITERS = (",", ";", "\t")
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+
+
+@dataclass
+class RawTable:
+    """What every reader produces: header names, string columns and spreadsheet row numbers."""
+
+    headers: list[str]
+    header_row: int  # 1-based, as the spreadsheet shows it
+    columns: list[pa.Array]  # one string array per header, same length as `rows`
+    rows: pa.Array  # int32 spreadsheet row number of each record
+    notices: list[Notice] = field(default_factory=list)
+    preamble: list[list[str]] = field(default_factory=list)  # rows above the header
+    unreadable: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): no cells to use
+
+
+def sniff_kind(path: Path, head: bytes) -> str:
+    """The format by content, not by name: 'xlsx', 'xls', 'jsonl' or 'csv'."""
+    if head.startswith(_ZIP):
+        return "xlsx"
+    if head.startswith(_OLE):
+        return "xls"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    return "csv"
+
+
+def check_text(file: str, head: bytes) -> None:
+    """Refuse binary data early: NUL bytes never occur in CSV exports (UTF-16 aside, handled first)."""
+    if b"\x00" in head[:4096]:
+        raise LedgerError(Problem(Location(file), "not a ledger: binary data (expected CSV, XLSX, XLS or JSON Lines)"))
+
+
+def detect_encoding(head: bytes) -> str:
+    """BOMs first, then strict UTF-8 over the sample, else GB18030 (a superset of GBK/GB2312)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        # A multi-byte character cut by the sample's end is not evidence against UTF-8.
+        if err.start < len(head) - 4:
+            return "gb18030"
+    return "utf-8"
+
+
+def sniff_delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[:HEADER_LINES] if line.strip()]
+    best, best_score = ",", -1
+    for delim in DELIMITERS:
+        counts = [next(csv.reader([line], delimiter=delim), []).__len__() for line in lines]
+        score = max(counts, default=0)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+HEADER_LINES = 20
+
+
+class _Transcoder(io.RawIOBase):
+    """A byte stream re-encoded to UTF-8 on the fly; undecodable bytes become U+FFFD and are noted."""
+
+    def __init__(self, raw: IO[bytes], encoding: str) -> None:
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._pending = b""
+        self.replaced = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self._raw.read(1 << 20)
+            text = self._decoder.decode(chunk, final=not chunk)
+            if "\ufffd" in text:
+                self.replaced = True
+            self._pending = text.encode("utf-8")
+            if not chunk:
+                break
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
+def _text_stream(path: Path, encoding: str) -> _Transcoder:
+    return _Transcoder(path.open("rb"), encoding)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _preview_rows(path: Path, encoding: str, delimiter: str) -> list[list[str]]:
+    with path.open("rb") as raw:
+        head = raw.read(SNIFF_BYTES)
+    text = head.decode(encoding, errors="replace")
+    if len(head) == SNIFF_BYTES:  # drop a last line that the sample cut in half
+        text = text[: text.rfind("\n") + 1]
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))[:HEADER_LINES]
+
+
+def _locate_header(file: str, preview: list[list[str]], mapping: dict[str, str] | None) -> int:
+    if not any(any(cell.strip() for cell in row) for row in preview):
+        raise LedgerError(Problem(Location(file), "empty ledger: no header row and no data"))
+    found = find_header_row(preview, mapping)
+    return first_nonblank_row(preview) if found is None else found
+
+
+def read_csv(file: str, path: Path, head: bytes, mapping: dict[str, str] | None) -> RawTable:
+    encoding = detect_encoding(head)
+    sample = head.decode(encoding, errors="replace")
+    delimiter = sniff_delimiter(sample.lstrip("\ufeff"))
+    preview = _preview_rows(path, encoding, delimiter)
+    header_index = _locate_header(file, preview, mapping)
+    headers = [h.lstrip("\ufeff").strip() for h in preview[header_index]]
+    try:
+        raw = _read_csv_arrow(path, encoding, delimiter, header_index, headers)
+    except _NeedsCarefulRead:
+        raw = _read_csv_python(path, encoding, delimiter, header_index, headers)
+    raw.preamble = [list(r) for r in preview[:header_index]]
+    if encoding == "gb18030":
+        raw.notices.append(Notice(kind="encoding", rows=[], message=f"{file}: read as GBK/GB18030 text"))
+    return raw
+
+
+class _NeedsCarefulRead(Exception):
+    """The fast reader met something it cannot number exactly (ragged rows, bad bytes)."""
+
+
+def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]) -> RawTable:
+    invalid: list[int] = []
+
+    def on_invalid(_row: Any) -> str:
+        invalid.append(1)
+        return "skip"
+
+    names = [f"c{i}" for i in range(len(headers))]
+    read = pacsv.ReadOptions(skip_rows=header_index + 1, column_names=names, block_size=8 << 20)
+    parse = pacsv.ParseOptions(
+        delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+    )
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    source: Any = str(path) if encoding in ("utf-8", "utf-8-sig") else _text_stream(path, encoding)
+    try:
+        table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=convert)
+    except pa.ArrowInvalid as err:
+        raise _NeedsCarefulRead(str(err)) from None
+    if invalid or (isinstance(source, _Transcoder) and source.replaced):
+        raise _NeedsCarefulRead("ragged rows or undecodable bytes")
+    first = header_index + 2
+    rows = pa.array(range(first, first + table.num_rows), type=pa.int32())
+    columns = [table.column(i).combine_chunks() for i in range(len(headers))]
+    return RawTable(headers, header_index + 1, columns, rows)
+
+
+def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]) -> RawTable:
+    """Slow but exact: every record keeps its spreadsheet row; ragged and garbled rows are reported."""
+    width = len(headers)
+    cells: list[list[str]] = [[] for _ in range(width)]
+    rows: list[int] = []
+    notices: list[Notice] = []
+    garbled: list[int] = []
+    too_long: list[int] = []
+    with path.open("rb") as raw:
+        stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        for number, record in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
+            if number <= header_index + 1:
+                continue
+            if len(record) > width and any(c.strip() for c in record[width:]):
+                too_long.append(number)
+            if any("\ufffd" in c for c in record):
+                garbled.append(number)
+            record = (record + [""] * width)[:width]
+            for i, value in enumerate(record):
+                cells[i].append(value)
+            rows.append(number)
+    if garbled:
+        notices.append(
+            Notice(
+                kind="encoding",
+                rows=garbled,
+                message=f"{len(garbled)} row(s) had bytes invalid in {encoding}; they were replaced by '\ufffd'",
+            )
+        )
+    if too_long:
+        notices.append(
+            Notice(
+                kind="ragged",
+                rows=too_long,
+                message=f"{len(too_long)} row(s) have more cells than the header's {width}; "
+                "the extra cells are ignored",
+            )
+        )
+    columns = [pa.array(c, type=pa.string()) for c in cells]
+    return RawTable(headers, header_index + 1, columns, pa.array(rows, type=pa.int32()), notices)
+
+
+# ---------------------------------------------------------------- Excel
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def _fill_merged(grid: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A merged cell's value belongs to every cell it covers (e.g. one 单位 spanning ten rows)."""
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
+                grid[r][c] = value
+
+
+def read_excel(file: str, path: Path, sheet: str | None, mapping: dict[str, str] | None) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as err:  # calamine raises its own error types for every kind of damage
+        raise LedgerError(Problem(Location(file), f"cannot read workbook: {err}")) from None
+    names = list(book.sheet_names)
+    if sheet is None:
+        chosen = names[0] if names else None
+    elif sheet in names:
+        chosen = sheet
+    else:
+        raise LedgerError(Problem(Location(file), f"no sheet '{sheet}'; sheets: {', '.join(names)}"))
+    if chosen is None:
+        raise LedgerError(Problem(Location(file), "workbook has no sheets"))
+    worksheet = book.get_sheet_by_name(chosen)
+    grid = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
+    _fill_merged(grid, list(getattr(worksheet, "merged_cell_ranges", None) or []))
+    text = [[_cell_text(v) for v in row] for row in grid]
+    header_index = _locate_header(f"{file}[{chosen}]", text, mapping)
+    headers = [h.strip() for h in text[header_index]]
+    width = len(headers)
+    body = text[header_index + 1 :]
+    columns = [pa.array([(r + [""] * width)[i] for r in body], type=pa.string()) for i in range(width)]
+    first = header_index + 2
+    raw = RawTable(headers, header_index + 1, columns, pa.array(range(first, first + len(body)), type=pa.int32()))
+    raw.preamble = text[:header_index]
+    if sheet is None and len(names) > 1:
+        raw.notices.append(
+            Notice(
+                kind="sheets",
+                rows=[],
+                message=f"{file}: read sheet '{chosen}' of {len(names)} ({', '.join(names)}); use --sheet to choose",
+            )
+        )
+    return raw
+
+
+# ---------------------------------------------------------------- JSON Lines
+
+
+def read_jsonl(file: str, path: Path) -> RawTable:
+    headers: dict[str, int] = {}
+    records: list[dict[str, Any]] = []
+    rows: list[int] = []
+    bad: list[tuple[int, str]] = []
+    with path.open("r", encoding="utf-8-sig", errors="replace") as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as err:
+                bad.append((number, f"invalid JSON: {err.msg} at column {err.colno}"))
+                continue
+            if not isinstance(obj, dict):
+                bad.append((number, "a JSON Lines record must be an object"))
+                continue
+            for key in obj:
+                headers.setdefault(str(key), len(headers))
+            records.append(obj)
+            rows.append(number)
+    if not records and not bad:
+        raise LedgerError(Problem(Location(file), "empty ledger: no records"))
+    names = list(headers)
+    columns = [pa.array([_cell_text(_json_value(r.get(n))) for r in records], type=pa.string()) for n in names]
+    return RawTable(names, 0, columns, pa.array(rows, type=pa.int32()), unreadable=bad)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return value

@@ -1,0 +1,124 @@
+"""The default terminal output: per unit, its score and findings, violations first."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from tabulate import tabulate
+
+from checklist.render import RenderOptions, register
+from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
+from checklist.result import Finding, Result
+
+_COLOURS = {"gap": "31", "late": "31", "exceeded": "31", "due": "33", "met": "32", "waived": "36"}
+MAX_LISTED = 20
+
+
+def _paint(text: str, status: str, on: bool) -> str:
+    return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if on else text
+
+
+def _rule_title(result: Result, rule_id: str, lang: str) -> str:
+    for rule in result.rules:
+        if rule["id"] == rule_id:
+            return (rule.get("title_en") or rule["title"]) if lang == "en" else rule["title"]
+    return rule_id
+
+
+def _detail(f: Finding, lang: str) -> str:
+    w = WORDS[lang]
+    parts = [f.message]
+    if f.outlook:
+        parts.append(f"[{w[f.outlook]}]")
+    if f.near_misses:
+        misses = "; ".join(f"{m.record}: {m.reason}" for m in f.near_misses[:2])
+        parts.append(f"({w['near_misses']}: {misses})")
+    return " ".join(parts)
+
+
+def _unit_block(result: Result, unit: str, findings: list[Finding], options: RenderOptions) -> list[str]:
+    lang, w = options.lang, WORDS[options.lang]
+    summary = next(u for u in result.units if u.unit == unit)
+    score = f"{summary.score:.1f}%" if summary.score is not None else w["no_score"]
+    head = (
+        f"{unit}  {w['score']} {score}  {w['violations']} {summary.violations} · {w['due']} {summary.due}"
+        f" · {w['met']} {summary.met}"
+    )
+    rows = []
+    for f in sorted(findings, key=lambda f: STATUS_ORDER[f.status]):
+        who = f" {f.person}" if f.person else ""
+        rows.append(
+            [
+                _paint(STATUS[lang][f.status], f.status, options.color),
+                _rule_title(result, f.rule, lang),
+                f.period + who,
+                num(f.required),
+                num(f.count),
+                num(f.missing) if f.missing else "",
+                f.due.isoformat() if f.status in ("due", "gap") else "",
+                ",".join(str(r) for r in f.records[:8]) + ("…" if len(f.records) > 8 else ""),
+            ]
+        )
+    headers = [
+        w["status"],
+        w["rule"],
+        w["period"],
+        w["required"],
+        w["count"],
+        w["missing"],
+        w["due_date"],
+        w["records"],
+    ]
+    table = tabulate(rows, headers=headers, disable_numparse=True)
+    details = [f"  - {_detail(f, lang)}" for f in findings if f.status != "met"]
+    return [head, table, *details, ""]
+
+
+def _accounting(result: Result, lang: str) -> list[str]:
+    w = WORDS[lang]
+    lines = []
+    if result.rejected:
+        lines.append(f"{w['rejected_rows']} ({len(result.rejected)}):")
+        lines += [f"  {w['row']} {r.row}: {r.reason}" for r in result.rejected[:MAX_LISTED]]
+        if len(result.rejected) > MAX_LISTED:
+            lines.append(f"  … +{len(result.rejected) - MAX_LISTED}")
+    if result.unmatched:
+        counts = Counter(u.activity for u in result.unmatched)
+        hints = {u.activity: u.suggestion for u in result.unmatched}
+        lines.append(f"{w['unmatched_rows']} ({len(result.unmatched)}):")
+        for activity, n in counts.most_common(MAX_LISTED):
+            hint = f"  ({w['suggestion']}: {hints[activity]})" if hints[activity] else ""
+            lines.append(f"  {activity} ×{n}{hint}")
+    if result.warnings:
+        lines.append(f"{w['warnings']} ({len(result.warnings)}):")
+        lines += [f"  [{n.kind}] {n.message}" for n in result.warnings[:MAX_LISTED]]
+    return lines
+
+
+@register("table")
+def render_table(result: Result, options: RenderOptions) -> str:
+    lang, w = options.lang, WORDS[options.lang]
+    counts = result.input
+    lines = [
+        f"{w['window']} {result.window.from_} ~ {result.window.to} · {w['as_of']} {result.as_of} · "
+        + " + ".join(f"{p.id} {p.version}" for p in result.packs),
+        f"{w['ledger']}: {result.source} — "
+        + ", ".join(
+            [
+                w["rows"].format(rows=counts.rows),
+                w["matched"].format(matched=counts.matched),
+                w["unmatched"].format(unmatched=counts.unmatched),
+                w["rejected"].format(rejected=counts.rejected),
+            ]
+        ),
+        "",
+    ]
+    by_unit: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_unit[f.unit].append(f)
+    ranked = sorted(result.units, key=lambda u: (u.score is None, u.score if u.score is not None else 0, u.unit))
+    for summary in ranked:
+        lines += _unit_block(result, summary.unit, by_unit.get(summary.unit, []), options)
+    lines += _accounting(result, lang)
+    lines.append(f"{w['fingerprint']}: {result.fingerprint}")
+    return "\n".join(lines) + "\n"
