@@ -15,7 +15,7 @@ from checklist.errors import LedgerError, Location, Problem
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": ("date", "日期", "时间", "活动日期", "开展时间", "活动时间", "会议时间", "开展日期"),
     "activity": ("activity", "type", "活动类型", "类型", "类别", "活动名称", "活动类别"),
-    "unit": ("unit", "单位", "部门", "支部", "党组织", "单位名称"),
+    "unit": ("unit", "单位", "部门", "支部", "党支部", "党组织", "单位名称"),
     "title": ("title", "主题", "内容", "活动主题", "活动内容", "会议主题"),
     "participants": ("participants", "参加人员", "参会人员", "参与人员", "出席人员"),
     "evidence": ("evidence", "佐证材料", "附件", "记录", "佐证", "会议记录"),
