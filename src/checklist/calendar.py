@@ -106,7 +106,7 @@ def counting_interval(period: Period, window: Window | None, start_month: int = 
     if window.last_days is not None:
         return max(period.end - dt.timedelta(days=window.last_days - 1), period.start), period.end
     assert window.by_day is not None
-    return period.start, _clamped(period.end.year, period.end.month, window.by_day)
+    return period.start, min(_clamped(period.end.year, period.end.month, window.by_day), period.end)
 
 
 @cache

@@ -19,7 +19,7 @@ MINUTES_PER_DAY = 24 * 60
 def _in_window(ctx: Context, rows: np.ndarray) -> np.ndarray:
     """Record-level findings come only from records inside the window and on or before as_of."""
     days = ctx.dates[rows]
-    return rows[(days >= day_number(ctx.start)) & (days <= day_number(ctx.as_of))]
+    return rows[(days >= day_number(ctx.start)) & (days <= day_number(min(ctx.end, ctx.as_of)))]
 
 
 def _record_finding(
