@@ -108,3 +108,32 @@ def test_every_shipped_rule_has_a_met_and_a_violated_case():
             assert "gap" in kinds, rule.id
         else:
             assert "met" in kinds and kinds & {"gap", "late", "exceeded"}, f"{rule.id}: {kinds}"
+
+
+def test_hand_serialised_lists_equal_pydantics_dump(tmp_path):
+    from checklist.result import Result
+
+    case = next(c for _i, p, c in ALL if p is not None and c["id"] == "sum-of-hours-per-member")
+    pack = _pack(tmp_path, next(p for _i, p, c in ALL if p is not None), case)
+    ledger = _ledger(tmp_path, case["ledger"] + [["一支部", "2024-02-01", "篮球赛"], ["一支部", "bad", "x"]])
+    roster = [Member(u, p, r, None, None) for u, p, r, _a, _b in case["roster"]]
+    result = evaluate(pack, ledger, year=2024, as_of=dt.date(2024, 12, 31), roster=roster)
+    assert result.findings and result.unmatched and result.rejected
+    slow = Result.model_dump(result, mode="json", by_alias=True)
+    fast = result.to_dict()
+    for finding in slow["findings"]:
+        for key in ("required", "count", "missing", "excess"):
+            if isinstance(finding[key], float) and finding[key].is_integer():
+                finding[key] = int(finding[key])
+    assert fast == slow and list(fast) == list(slow)
+
+
+def test_built_findings_equal_validated_ones(tmp_path):
+    from checklist.result import Finding
+
+    pack_text, case = next((p, c) for _i, p, c in ALL if p is not None and c["id"] == "attendance-ratio-two-thirds")
+    result = evaluate(
+        _pack(tmp_path, pack_text, case), _ledger(tmp_path, case["ledger"]), year=2024, as_of=dt.date(2024, 12, 31)
+    )
+    for finding in result.findings:
+        assert Finding.model_validate(finding.model_dump()) == finding

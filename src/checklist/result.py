@@ -19,6 +19,19 @@ RecordId = int | str
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
+    @classmethod
+    def build(cls, **values: Any) -> Any:
+        """Construct from values the engine already typed, skipping validation (5x model_construct).
+
+        Every field must be given; tests hold the result equal to a validated model.
+        """
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "__dict__", values)
+        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+        object.__setattr__(obj, "__pydantic_extra__", None)
+        object.__setattr__(obj, "__pydantic_private__", None)
+        return obj
+
 
 class NearMiss(_Frozen):
     """A record that almost counted, and why it did not (outside the window, failed a condition…)."""
@@ -122,19 +135,55 @@ class Result(_Frozen):
         return [f for f in self.findings if f.status == "due"]
 
     def to_dict(self) -> dict[str, Any]:
-        return _compact(self.model_dump(mode="json", by_alias=True))
+        """The DESIGN §6 object. Big lists are serialised by hand (a test holds them equal to
+        pydantic's own dump): a million-row ledger may list tens of thousands of rows."""
+        bulky = {"findings", "unmatched", "rejected"}
+        head = self.model_dump(mode="json", by_alias=True, exclude=bulky)
+        out: dict[str, Any] = {}
+        for name, info in type(self).model_fields.items():
+            key = info.alias or name
+            if name == "findings":
+                out[key] = [finding_dict(f) for f in self.findings]
+            elif name == "unmatched":
+                out[key] = [{"row": u.row, "activity": u.activity, "suggestion": u.suggestion} for u in self.unmatched]
+            elif name == "rejected":
+                out[key] = [{"row": r.row, "reason": r.reason} for r in self.rejected]
+            else:
+                out[key] = head[key]
+        return out
 
-    def to_json(self, indent: int | None = 2) -> str:
-        import json
+    def to_json(self, indent: bool = True) -> str:
+        import orjson
 
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2 if indent else 0).decode("utf-8")
 
 
-def _compact(data: dict[str, Any]) -> dict[str, Any]:
+def _number(value: float | None) -> float | int | None:
     """Whole numbers print as integers (a count of 2, not 2.0); sums keep their fractions."""
-    for finding in data["findings"]:
-        for key in ("required", "count", "missing", "excess"):
-            value = finding.get(key)
-            if isinstance(value, float) and value.is_integer():
-                finding[key] = int(value)
-    return data
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "unit": f.unit,
+        "rule": f.rule,
+        "period": f.period,
+        "start": f.start.isoformat(),
+        "end": f.end.isoformat(),
+        "status": f.status,
+        "required": _number(f.required),
+        "count": _number(f.count),
+        "missing": _number(f.missing),
+        "due": f.due.isoformat(),
+        "person": f.person,
+        "records": list(f.records),
+        "severity": f.severity,
+        "message": f.message,
+        "kind": f.kind,
+        "excess": _number(f.excess),
+        "outlook": f.outlook,
+        "near_misses": [{"record": m.record, "date": m.date.isoformat(), "reason": m.reason} for m in f.near_misses],
+        "waiver": f.waiver.model_dump(mode="json") if f.waiver else None,
+    }

@@ -93,10 +93,10 @@ def _unmatched(pack: Pack, ledger: Ledger, matched: np.ndarray) -> list[Unmatche
     idx = np.flatnonzero(~matched)
     if not len(idx):
         return []
-    rows = ledger.table["row"].to_numpy()[idx]
+    rows = ledger.table["row"].to_numpy()[idx].tolist()
     activities = ledger.table["activity"].take(idx).to_pylist()
     hints = {a: suggest(pack, a) for a in set(activities)}
-    return [UnmatchedRow(row=int(r), activity=a, suggestion=hints[a]) for r, a in zip(rows, activities, strict=True)]
+    return [UnmatchedRow.build(row=r, activity=a, suggestion=hints[a]) for r, a in zip(rows, activities, strict=True)]
 
 
 def _future_rows(ctx: Context, notes: list[Notice]) -> None:

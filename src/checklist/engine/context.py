@@ -71,17 +71,20 @@ class Context:
         return {name: i for i, name in enumerate(self.unit_names)}
 
     @cached_property
-    def _ids(self) -> list[int | str]:
+    def _ids(self) -> np.ndarray:
+        """Record ids: the ledger's id column (as integers when every id is one), else row numbers."""
         if not self.ledger.has_id:
-            return self.table["row"].to_pylist()
-        return [int(v) if v.isdigit() else v for v in self.table["id"].to_pylist()]
+            return self.table["row"].to_numpy()
+        ids = self.table["id"].combine_chunks()
+        if pc.all(pc.match_substring_regex(ids, r"^[0-9]{1,18}$")).as_py():
+            return pc.cast(ids, pa.int64()).to_numpy()
+        return np.array(ids.to_pylist(), dtype=object)
 
     def record_id(self, index: int) -> int | str:
-        return self._ids[index]
+        return self._ids[index].item() if self._ids.dtype != object else self._ids[index]
 
     def record_ids(self, indices: np.ndarray | list[int]) -> list[int | str]:
-        ids = self._ids
-        return [ids[int(i)] for i in indices]
+        return self._ids[np.asarray(indices, dtype=np.int64)].tolist()
 
     def category_rows(self, category_ids: tuple[str, ...]) -> np.ndarray:
         if "*" in category_ids:

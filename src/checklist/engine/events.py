@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Iterator
 
 import numpy as np
+import pyarrow as pa
 
+from checklist.engine.conditions import condition_mask
 from checklist.engine.context import Context, day_number, from_day_number
 from checklist.engine.messages import amount, event
 from checklist.pack.explain import FIELD_ZH, label
-from checklist.pack.model import DeadlineRule, EvidenceRule, PrecedenceRule, ResponseRule
+from checklist.pack.model import Condition, DeadlineRule, EvidenceRule, PrecedenceRule, ResponseRule
 from checklist.result import Finding
 
 MINUTES_PER_DAY = 24 * 60
@@ -36,7 +38,7 @@ def _record_finding(
     due: dt.date | None = None,
 ) -> Finding:
     done = status in ("met", "late")
-    return Finding.model_construct(
+    return Finding.build(
         unit=unit,
         rule=rule_id,
         period=day.isoformat(),
@@ -78,7 +80,7 @@ def evaluate_deadline(ctx: Context, rule: DeadlineRule) -> Iterator[Finding]:
             status, chosen = ("due" if ctx.as_of < rule.by else "gap"), rows[:0]
         count = float(len(chosen))
         missing = 1.0 if status in ("gap", "due") else 0.0
-        yield Finding.model_construct(
+        yield Finding.build(
             unit=unit,
             rule=rule.id,
             period=rule.by.isoformat(),
@@ -209,26 +211,19 @@ def evaluate_precedence(ctx: Context, rule: PrecedenceRule) -> Iterator[Finding]
 
 def evaluate_evidence(ctx: Context, rule: EvidenceRule) -> Iterator[Finding]:
     """One `gap` per matching record (in the window, up to as_of) that lacks a required field."""
-    from checklist.engine.conditions import condition_mask
-    from checklist.pack.model import Condition
-
     filled = condition_mask(ctx.table, Condition(filled=rule.require))
     lacking = ctx.category_rows(rule.category_ids) & ~filled
-    names = (
-        "、".join(FIELD_ZH.get(f, f) for f in rule.require) if ctx.pack.language == "zh" else ", ".join(rule.require)
-    )
+    zh = ctx.pack.language == "zh"
+    names = "、".join(FIELD_ZH.get(f, f) for f in rule.require) if zh else ", ".join(rule.require)
     by_unit = ctx.unit_rows(lacking)
     for unit in ctx.eval_units:
         if not ctx.applies(rule, unit):
             continue
-        for row in _in_window(ctx, by_unit.get(ctx.code[unit], np.array([], dtype=np.int64))).tolist():
+        rows = _in_window(ctx, by_unit.get(ctx.code[unit], np.array([], dtype=np.int64)))
+        if not len(rows):
+            continue
+        activities = ctx.table["activity"].take(pa.array(rows)).to_pylist()
+        for row, record, activity in zip(rows.tolist(), ctx.record_ids(rows), activities, strict=True):
             day = from_day_number(ctx.dates[row])
-            activity = ctx.table["activity"][row].as_py()
-            message = (
-                f"{day.isoformat()} {activity} 未留存{names}"
-                if ctx.pack.language == "zh"
-                else f"{day.isoformat()} {activity}: no {names} on file"
-            )
-            yield _record_finding(
-                ctx, rule.id, rule.severity, "evidence", day, day, unit, "gap", ctx.record_ids([row]), message
-            )
+            message = f"{day} {activity} 未留存{names}" if zh else f"{day} {activity}: no {names} on file"
+            yield _record_finding(ctx, rule.id, rule.severity, "evidence", day, day, unit, "gap", [record], message)

@@ -124,7 +124,7 @@ def _finding(
     what = label(ctx.pack, rule.category_ids[0], ctx.pack.language) if len(rule.category_ids) == 1 else rule.title
     who = f"{person} " if person else ""
     unit_word = ("学时" if rule.sum == "hours" else "") if rule.sum else "次"
-    return Finding.model_construct(
+    return Finding.build(
         unit=unit,
         rule=rule.id,
         period=period.label,

@@ -122,7 +122,7 @@ def parse_when_column(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.
         minutes = pc.add(pc.multiply(pc.hour(values), 60), pc.minute(values)).cast(pa.int32())
         minutes = pc.if_else(pc.equal(minutes, 0), pa.scalar(None, pa.int32()), minutes)
         return values.cast(pa.date32()), minutes, {}
-    encoded = pc.dictionary_encode(values)
+    encoded = values if pa.types.is_dictionary(values.type) else pc.dictionary_encode(values)
     distinct = encoded.dictionary.to_pylist()
     days: list[dt.date | None] = []
     minutes_of: list[int | None] = []

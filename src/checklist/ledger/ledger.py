@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import mmap
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
 from checklist.errors import LedgerError, Location, Problem
+from checklist.ledger import arrays
 from checklist.ledger.columns import NUMERIC, ColumnMap, load_mapping, map_columns, missing_columns_problem
 from checklist.ledger.dates import parse_when_column
 from checklist.ledger.readers import RawTable, check_text, read_csv, read_excel, read_jsonl, sniff_kind
@@ -115,8 +116,11 @@ class _Digest:
 
     def _run(self, path: Path) -> None:
         with path.open("rb") as stream:
-            while chunk := stream.read(4 << 20):
-                self._hash.update(chunk)
+            if path.stat().st_size == 0:
+                return
+            # Hash straight from the page cache; copying the file through read() costs more than hashing.
+            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                self._hash.update(view)
 
     def result(self) -> str:
         self._thread.join()
@@ -141,76 +145,68 @@ def _column(raw: RawTable, columns: ColumnMap, name: str) -> pa.Array | None:
 
 
 def _trimmed(array: pa.Array) -> pa.Array:
-    return pc.utf8_trim_whitespace(array)
-
-
-def _per_distinct(array: pa.Array, fn: Callable[[str | None], str]) -> pa.Array:
-    """Apply a Python function to each distinct value only; ledgers repeat units and types a lot."""
-    encoded = pc.dictionary_encode(array)
-    mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], type=pa.string())
-    return pc.take(mapped, encoded.indices)
+    return pc.utf8_trim_whitespace(array.fill_null(""))
 
 
 def _nfkc(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
-def _numbers(array: pa.Array) -> tuple[pa.Array, dict[int, str]]:
-    """Parse a numeric column; blank is null; anything else unparseable is an error by index."""
-    trimmed = _trimmed(array)
-    values = trimmed.to_pylist() if len(trimmed) < 10_000 else None
-    if values is None:
-        casted = pc.cast(pc.if_else(pc.equal(trimmed, ""), None, trimmed), pa.float64(), safe=False)
-        return casted, {}
-    out: list[float | None] = []
+def _number(text: str | None) -> float | str | None:
+    """A float, None for blank, or the text itself when it is not a number."""
+    cleaned = _nfkc(text)
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return cleaned
+
+
+def _numbers(array: pa.DictionaryArray) -> tuple[pa.Array, dict[int, str]]:
+    """Parse a numeric column once per distinct text; unparseable texts are errors by row index."""
+    parsed = [_number(v) for v in array.dictionary.to_pylist()]
+    values = pa.array([v if isinstance(v, float) else None for v in parsed], type=pa.float64())
+    bad = [i for i, v in enumerate(parsed) if isinstance(v, str)]
     errors: dict[int, str] = {}
-    for i, text in enumerate(values):
-        text = unicodedata.normalize("NFKC", text or "").strip()
-        if not text:
-            out.append(None)
-            continue
-        try:
-            out.append(float(text))
-        except ValueError:
-            out.append(None)
-            errors[i] = text
-    return pa.array(out, type=pa.float64()), errors
+    if bad:
+        idx = array.indices.to_numpy(zero_copy_only=False)
+        for row in np.flatnonzero(np.isin(idx, bad)):
+            errors[int(row)] = str(parsed[idx[row]])
+    return pc.take(values, array.indices), errors
 
 
 def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | None) -> Ledger:
     columns = map_columns(raw.headers, mapping)
     if any(f not in columns.fields for f in ("date", "activity")):
         raise LedgerError(missing_columns_problem(file, raw.header_row, columns, mapping))
-    date_text = _trimmed(_column(raw, columns, "date"))
-    activity = _trimmed(_column(raw, columns, "activity"))
-    blank = _blank_rows(raw, date_text, activity)
+    date_text = arrays.as_dict(_column(raw, columns, "date"))
+    activity = arrays.trim(arrays.as_dict(_column(raw, columns, "activity")))
+    no_date, no_activity = arrays.blank(date_text), arrays.blank(activity)
+    blank = _blank_rows(raw, no_date & no_activity)
     dates, minutes, date_errors = parse_when_column(date_text)
-    reasons: dict[int, str] = {}
-    reasons.update({i: r for i, r in date_errors.items()})
-    no_date = np.flatnonzero(pc.equal(date_text, "").to_numpy(zero_copy_only=False))
-    no_activity = np.flatnonzero(pc.equal(activity, "").to_numpy(zero_copy_only=False))
-    summary = _summary_rows(raw, no_date)
-    for i in no_date:
+    reasons: dict[int, str] = dict(date_errors)
+    summary = _summary_rows(raw, np.flatnonzero(no_date & ~blank))
+    for i in np.flatnonzero(no_date & ~blank):
         reasons.setdefault(int(i), summary.get(int(i), "no date"))
-    for i in no_activity:
+    for i in np.flatnonzero(no_activity & ~blank):
         reasons.setdefault(int(i), "empty activity")
     numeric: dict[str, pa.Array] = {}
     for name in NUMERIC:
         array = _column(raw, columns, name)
         if array is None:
             continue
-        numeric[name], errors = _numbers(array)
+        numeric[name], errors = _numbers(arrays.as_dict(array))
         header = columns.header_of(name)
         for i, text in errors.items():
-            reasons.setdefault(i, f"{header} '{text}' is not a number")
-    for i in np.flatnonzero(blank):
-        reasons.pop(int(i), None)
+            if not blank[i]:
+                reasons.setdefault(i, f"{header} '{text}' is not a number")
     keep = ~blank
     if reasons:
         keep[list(reasons)] = False
     rows = raw.rows.to_numpy()
-    rejected = [RejectedRow(row=int(rows[i]), reason=reasons[i]) for i in sorted(reasons)]
-    rejected = [RejectedRow(row=r, reason=why) for r, why in raw.unreadable] + rejected
+    rejected = [RejectedRow(row=int(rows[i]), reason=reasons[i]) for i in reasons]
+    rejected += [RejectedRow(row=r, reason=why) for r, why in raw.unreadable]
     rejected.sort(key=lambda r: r.row)
     if not keep.any() and not reasons and not raw.unreadable:
         raise LedgerError(Problem(Location(file, raw.header_row), "ledger has a header but no rows"))
@@ -231,16 +227,15 @@ def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | Non
     )
 
 
-def _blank_rows(raw: RawTable, date_text: pa.Array, activity: pa.Array) -> np.ndarray:
+def _blank_rows(raw: RawTable, candidates: np.ndarray) -> np.ndarray:
     """Rows whose every cell is blank: not rows at all (Excel exports end with many)."""
-    candidates = pc.and_(pc.equal(date_text, ""), pc.equal(activity, ""))
-    blank = candidates.to_numpy(zero_copy_only=False).copy()
+    blank = candidates.copy()
     if not blank.any():
         return blank
     idx = pa.array(np.flatnonzero(blank))
     still = np.ones(len(idx), dtype=bool)
     for column in raw.columns:
-        still &= pc.equal(_trimmed(pc.take(column, idx)), "").to_numpy(zero_copy_only=False)
+        still &= pc.equal(_trimmed(pc.take(column, idx).cast(pa.string())), "").to_numpy(zero_copy_only=False)
     blank[:] = False
     blank[idx.to_numpy()[still]] = True
     return blank
@@ -265,37 +260,28 @@ def _build_table(
     mask: pa.Array,
     dates: pa.Array,
     minutes: pa.Array,
-    activity: pa.Array,
+    activity: pa.DictionaryArray,
     numeric: dict[str, pa.Array],
     notices: list[Notice],
 ) -> pa.Table:
     rows = raw.rows.filter(mask)
     ident = _column(raw, columns, "id")
-    ids = pc.cast(rows, pa.string()) if ident is None else _trimmed(ident).filter(mask)
+    ids = pc.cast(rows, pa.string()) if ident is None else _trimmed(ident.filter(mask).cast(pa.string()))
     if ident is not None:
         ids = pc.if_else(pc.equal(ids, ""), pc.cast(rows, pa.string()), ids)
-    unit_col = _column(raw, columns, "unit")
-    if unit_col is None:
-        units = pa.array([NO_UNIT] * len(rows), type=pa.string())
-    else:
-        units = _per_distinct(unit_col.filter(mask), lambda v: _nfkc(v) or NO_UNIT)
-        blank_units = np.flatnonzero(pc.equal(units, NO_UNIT).to_numpy(zero_copy_only=False))
-        if len(blank_units) and len(blank_units) < len(units):
-            cited = rows.to_numpy()[blank_units].tolist()
-            notices.append(
-                Notice(kind="unit", rows=cited, message=f"{len(cited)} row(s) have no unit; counted under '{NO_UNIT}'")
-            )
     data: dict[str, pa.Array] = {
         "row": rows,
         "id": ids,
         "date": dates.filter(mask),
         "minute": minutes.filter(mask),
-        "unit": units,
-        "activity": activity.filter(mask),
+        "unit": _units(raw, columns, mask, rows, notices),
+        "activity": arrays.compact(activity.filter(mask)),
     }
     for name in ("title", "participants", "evidence"):
         col = _column(raw, columns, name)
-        data[name] = _trimmed(col).filter(mask) if col is not None else pa.nulls(len(rows), pa.string())
+        data[name] = (
+            _trimmed(col.filter(mask).cast(pa.string())) if col is not None else pa.nulls(len(rows), pa.string())
+        )
     data["recorded_at"] = _recorded_at(raw, columns, mask, rows, notices)
     for name in NUMERIC:
         data[name] = numeric[name].filter(mask) if name in numeric else pa.nulls(len(rows), pa.float64())
@@ -303,15 +289,31 @@ def _build_table(
     table = table.append_column("duplicate", _duplicates(table, notices))
     for header, index in columns.extra.items():
         if header not in table.column_names:
-            table = table.append_column(header, _trimmed(raw.columns[index]).filter(mask))
+            table = table.append_column(header, _trimmed(raw.columns[index].filter(mask).cast(pa.string())))
     return table
+
+
+def _units(raw: RawTable, columns: ColumnMap, mask: pa.Array, rows: pa.Array, notices: list[Notice]) -> pa.Array:
+    """Unit names compared after NFKC and trimming; a blank unit counts under '-' (and is reported)."""
+    column = _column(raw, columns, "unit")
+    if column is None:
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(rows), np.int32)), pa.array([NO_UNIT]))
+    encoded = arrays.as_dict(column.filter(mask))
+    units = arrays.compact(arrays.map_values(encoded, lambda d: pa.array([_nfkc(v) or NO_UNIT for v in d.to_pylist()])))
+    blank_units = np.flatnonzero(arrays.blank(encoded))
+    if len(blank_units):
+        cited = rows.to_numpy()[blank_units].tolist()
+        notices.append(
+            Notice(kind="unit", rows=cited, message=f"{len(cited)} row(s) have no unit; counted under '{NO_UNIT}'")
+        )
+    return units
 
 
 def _recorded_at(raw: RawTable, columns: ColumnMap, mask: pa.Array, rows: pa.Array, notices: list[Notice]) -> pa.Array:
     col = _column(raw, columns, "recorded_at")
     if col is None:
         return pa.nulls(len(rows), pa.date32())
-    recorded, _minute, errors = parse_when_column(_trimmed(col).filter(mask))
+    recorded, _minute, errors = parse_when_column(arrays.as_dict(col.filter(mask)))
     if errors:
         cited = [int(rows[i].as_py()) for i in sorted(errors)]
         notices.append(
@@ -325,37 +327,49 @@ def _recorded_at(raw: RawTable, columns: ColumnMap, mask: pa.Array, rows: pa.Arr
     return recorded
 
 
-def _codes(array: pa.Array) -> np.ndarray:
-    encoded = pc.dictionary_encode(array.fill_null(""))
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Indices (ascending) of the entries whose value occurs more than once."""
+    if not len(key):
+        return np.array([], dtype=np.int64)
+    low, high = int(key.min()), int(key.max())
+    if high - low < 50_000_000:  # a counting table is cheaper than hashing or sorting a million keys
+        counts = np.bincount(key - low)
+        return np.flatnonzero(counts[key - low] > 1)
+    ordered = np.sort(key)
+    shared = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    return np.flatnonzero(np.isin(key, shared))
 
 
 def _duplicates(table: pa.Table, notices: list[Notice]) -> pa.Array:
-    """Exact repeats of (unit, date, activity, title) after the first: counted once, warned about."""
+    """Exact repeats of (unit, date, activity, title) after the first: counted once, warned about.
+
+    Rows are first bucketed by an integer key of (unit, date, activity), counted by hash; only
+    the few rows sharing a bucket have their titles compared.
+    """
     n = table.num_rows
-    if n == 0:
-        return pa.array([], type=pa.bool_())
-    keys = [
-        _codes(table["unit"].combine_chunks()),
-        table["date"].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64),
-        _codes(table["activity"].combine_chunks()),
-        _codes(table["title"].combine_chunks()),
-    ]
-    order = np.lexsort(keys[::-1])
-    sorted_keys = [k[order] for k in keys]
-    same = np.ones(n - 1, dtype=bool)
-    for k in sorted_keys:
-        same &= k[1:] == k[:-1]
     duplicate = np.zeros(n, dtype=bool)
-    if not same.any():
+    if n < 2:
         return pa.array(duplicate)
-    rows = table["row"].to_numpy()
-    starts = np.flatnonzero(np.diff(np.concatenate(([False], same, [False])).astype(np.int8)) == 1)
-    ends = np.flatnonzero(np.diff(np.concatenate(([False], same, [False])).astype(np.int8)) == -1)
-    for start, end in zip(starts, ends, strict=True):
-        group = np.sort(order[start : end + 1])
-        duplicate[group[1:]] = True
-        cited = [int(r) for r in rows[group]]
+    unit = arrays.codes(table["unit"].combine_chunks())
+    day = table["date"].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+    day -= day.min()
+    # Stage 1: rows sharing a unit and a day. Stage 2, on those only: same type and title too.
+    candidates = _repeated(unit * (int(day.max()) + 1) + day)
+    if not len(candidates):
+        return pa.array(duplicate)
+    subset = pa.array(candidates)
+    act = arrays.codes(table["activity"].combine_chunks().take(subset))
+    titles = pc.dictionary_encode(table["title"].combine_chunks().take(subset).fill_null(""))
+    title = titles.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    _values, bucket = np.unique(unit[candidates] * (int(day.max()) + 1) + day[candidates], return_inverse=True)
+    key = (bucket * (int(act.max()) + 1) + act) * (len(titles.dictionary) + 1) + title
+    groups: dict[int, list[int]] = {}
+    for position in _repeated(key).tolist():
+        groups.setdefault(int(key[position]), []).append(int(candidates[position]))
+    row_numbers = table["row"].to_numpy()
+    for members in groups.values():
+        duplicate[members[1:]] = True
+        cited = [int(row_numbers[i]) for i in members]
         notices.append(
             Notice(
                 kind="duplicate",

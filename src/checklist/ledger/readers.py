@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from checklist.errors import LedgerError, Location, Problem
-from checklist.ledger.columns import find_header_row, first_nonblank_row
+from checklist.ledger.columns import find_header_row, first_nonblank_row, map_columns
 from checklist.notice import Notice
 
 SNIFF_BYTES = 256 * 1024
@@ -141,7 +141,7 @@ def read_csv(file: str, path: Path, head: bytes, mapping: dict[str, str] | None)
     header_index = _locate_header(file, preview, mapping)
     headers = [h.lstrip("\ufeff").strip() for h in preview[header_index]]
     try:
-        raw = _read_csv_arrow(path, encoding, delimiter, header_index, headers)
+        raw = _read_csv_arrow(path, encoding, delimiter, header_index, headers, _repetitive(headers, mapping))
     except _NeedsCarefulRead:
         raw = _read_csv_python(path, encoding, delimiter, header_index, headers)
     raw.preamble = [list(r) for r in preview[:header_index]]
@@ -154,7 +154,17 @@ class _NeedsCarefulRead(Exception):
     """The fast reader met something it cannot number exactly (ragged rows, bad bytes)."""
 
 
-def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]) -> RawTable:
+def _repetitive(headers: list[str], mapping: dict[str, str] | None) -> set[int]:
+    """Columns whose values repeat a lot (dates, types, units): dictionary-encoded while parsing,
+    on the reader's threads, instead of afterwards on one."""
+    fields = map_columns(headers, mapping).fields
+    names = ("date", "activity", "unit", "recorded_at", "evidence", "hours", "present", "expected")
+    return {fields[n] for n in names if n in fields}
+
+
+def _read_csv_arrow(
+    path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str], repetitive: set[int]
+) -> RawTable:
     invalid: list[int] = []
 
     def on_invalid(_row: Any) -> str:
@@ -162,13 +172,13 @@ def _read_csv_arrow(path: Path, encoding: str, delimiter: str, header_index: int
         return "skip"
 
     names = [f"c{i}" for i in range(len(headers))]
-    read = pacsv.ReadOptions(skip_rows=header_index + 1, column_names=names, block_size=8 << 20)
+    read = pacsv.ReadOptions(skip_rows=header_index + 1, column_names=names)
     parse = pacsv.ParseOptions(
         delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
     )
-    convert = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
-    )
+    encoded = pa.dictionary(pa.int32(), pa.string())
+    types = {name: encoded if i in repetitive else pa.string() for i, name in enumerate(names)}
+    convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
     source: Any = str(path) if encoding in ("utf-8", "utf-8-sig") else _text_stream(path, encoding)
     try:
         table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=convert)

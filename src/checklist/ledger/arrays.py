@@ -1,0 +1,59 @@
+"""Small Arrow helpers: work on each distinct value once, since ledgers repeat units, types and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def as_dict(array: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """Dictionary-encode (a no-op for an already encoded array); nulls become ''."""
+    if isinstance(array, pa.ChunkedArray):
+        if pa.types.is_dictionary(array.type):
+            array = array.unify_dictionaries()
+        array = array.combine_chunks()
+    if pa.types.is_dictionary(array.type):
+        return array
+    return pc.dictionary_encode(array.fill_null(""))
+
+
+def map_values(array: pa.DictionaryArray, fn: Callable[[pa.Array], pa.Array]) -> pa.DictionaryArray:
+    """Apply an Arrow function to the dictionary only."""
+    return pa.DictionaryArray.from_arrays(array.indices, fn(array.dictionary))
+
+
+def map_python(array: pa.DictionaryArray, fn: Callable[[Any], Any], type_: pa.DataType) -> pa.Array:
+    """Apply a Python function to each distinct value, then spread the results to every row."""
+    mapped = pa.array([fn(v) for v in array.dictionary.to_pylist()], type=type_)
+    return pc.take(mapped, array.indices)
+
+
+def trim(array: pa.DictionaryArray) -> pa.DictionaryArray:
+    return map_values(array, pc.utf8_trim_whitespace)
+
+
+def blank(array: pa.DictionaryArray) -> np.ndarray:
+    """Rows whose value is empty or whitespace only."""
+    empty = pc.equal(pc.utf8_trim_whitespace(array.dictionary), "").to_numpy(zero_copy_only=False)
+    return empty[array.indices.to_numpy(zero_copy_only=False)] if len(empty) else np.zeros(len(array), bool)
+
+
+def codes(array: pa.DictionaryArray) -> np.ndarray:
+    """An integer per row, equal exactly when the values are equal (dictionaries may repeat a value)."""
+    canonical = pc.dictionary_encode(array.dictionary).indices.to_numpy(zero_copy_only=False)
+    return canonical[array.indices.to_numpy(zero_copy_only=False)].astype(np.int64)
+
+
+def compact(array: pa.DictionaryArray) -> pa.DictionaryArray:
+    """Drop dictionary values no row uses any more (after a filter) and merge repeated ones."""
+    row_codes = codes(array)
+    canonical = pc.dictionary_encode(array.dictionary)
+    used = np.bincount(row_codes, minlength=len(canonical.dictionary)) > 0
+    remap = np.cumsum(used) - 1
+    return pa.DictionaryArray.from_arrays(
+        pa.array(remap[row_codes].astype(np.int32)), canonical.dictionary.filter(pa.array(used))
+    )
