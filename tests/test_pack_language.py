@@ -208,3 +208,14 @@ def test_cli_explain_unknown_rule_is_one_line(capsys):
     assert main(["rules", "explain", "ideology-responsibility", "no-such-rule"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no rule 'no-such-rule'" in err[0]
+
+
+def test_the_reference_docs_first_example_loads(tmp_path):
+    import re
+
+    doc = (Path(__file__).parents[1] / "docs" / "rule-language.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
+    (tmp_path / "city.yaml").write_text(example, encoding="utf-8")
+    pack = load_pack(tmp_path / "city.yaml")
+    assert pack.rule("analysis-every-quarter").window.last_days == 10
+    assert pack.rule("year-end-briefing").every == "half"
