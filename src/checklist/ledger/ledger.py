@@ -267,7 +267,7 @@ def _build_table(
     rows = raw.rows.filter(mask)
     ident = _column(raw, columns, "id")
     ids = pc.cast(rows, pa.string()) if ident is None else _trimmed(ident.filter(mask).cast(pa.string()))
-    if ident is not None:
+    if ident is not None and pc.any(pc.equal(ids, "")).as_py():  # a row without 序号 is known by its row
         ids = pc.if_else(pc.equal(ids, ""), pc.cast(rows, pa.string()), ids)
     data: dict[str, pa.Array] = {
         "row": rows,
@@ -279,9 +279,12 @@ def _build_table(
     }
     for name in ("title", "participants", "evidence"):
         col = _column(raw, columns, name)
-        data[name] = (
-            _trimmed(col.filter(mask).cast(pa.string())) if col is not None else pa.nulls(len(rows), pa.string())
-        )
+        if col is None:
+            data[name] = pa.nulls(len(rows), pa.string())
+        elif pa.types.is_dictionary(col.type):  # few distinct values: trim those, keep the encoding
+            data[name] = arrays.compact(arrays.trim(col.filter(mask)))
+        else:
+            data[name] = _trimmed(col.filter(mask))
     data["recorded_at"] = _recorded_at(raw, columns, mask, rows, notices)
     for name in NUMERIC:
         data[name] = numeric[name].filter(mask) if name in numeric else pa.nulls(len(rows), pa.float64())
@@ -353,15 +356,18 @@ def _duplicates(table: pa.Table, notices: list[Notice]) -> pa.Array:
     unit = arrays.codes(table["unit"].combine_chunks())
     day = table["date"].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
     day -= day.min()
-    # Stage 1: rows sharing a unit and a day. Stage 2, on those only: same type and title too.
+    # Rows sharing a unit and a day; of those, the ones of the same type; of those, same title.
     candidates = _repeated(unit * (int(day.max()) + 1) + day)
     if not len(candidates):
         return pa.array(duplicate)
-    subset = pa.array(candidates)
-    act = arrays.codes(table["activity"].combine_chunks().take(subset))
-    titles = pc.dictionary_encode(table["title"].combine_chunks().take(subset).fill_null(""))
-    title = titles.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    act = arrays.codes(table["activity"].combine_chunks().take(pa.array(candidates)))
     _values, bucket = np.unique(unit[candidates] * (int(day.max()) + 1) + day[candidates], return_inverse=True)
+    same_type = _repeated(bucket * (int(act.max()) + 1) + act)
+    if not len(same_type):
+        return pa.array(duplicate)
+    candidates, bucket, act = candidates[same_type], bucket[same_type], act[same_type]
+    titles = pc.dictionary_encode(table["title"].combine_chunks().take(pa.array(candidates)).fill_null(""))
+    title = titles.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     key = (bucket * (int(act.max()) + 1) + act) * (len(titles.dictionary) + 1) + title
     groups: dict[int, list[int]] = {}
     for position in _repeated(key).tolist():

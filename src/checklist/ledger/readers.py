@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -187,7 +188,7 @@ def _read_csv_arrow(
     if invalid or (isinstance(source, _Transcoder) and source.replaced):
         raise _NeedsCarefulRead("ragged rows or undecodable bytes")
     first = header_index + 2
-    rows = pa.array(range(first, first + table.num_rows), type=pa.int32())
+    rows = pa.array(np.arange(first, first + table.num_rows, dtype=np.int32))
     columns = [table.column(i).combine_chunks() for i in range(len(headers))]
     return RawTable(headers, header_index + 1, columns, rows)
 
