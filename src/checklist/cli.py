@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -147,6 +148,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 def run() -> None:
     """Console-script entry: terminals on Windows may be GBK; never die on an unencodable glyph."""
+    # A one-shot command builds tens of thousands of small objects and frees them all at exit:
+    # cyclic garbage collection only costs time here (a third of a 1M-row evaluation).
+    gc.disable()
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:

@@ -50,6 +50,12 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_evaluate)
 
 
+def _progress(step: str) -> None:
+    """A one-line progress note on an interactive stderr; silent in pipes, files and CI."""
+    if sys.stderr.isatty():
+        print(f"\r\x1b[2K{step}" if step else "\r\x1b[2K", end="", file=sys.stderr, flush=True)
+
+
 def _evaluate(args: argparse.Namespace):  # noqa: ANN202 - returns (Result, Pack)
     from checklist.engine import evaluate
     from checklist.ledger import read_ledger
@@ -58,8 +64,11 @@ def _evaluate(args: argparse.Namespace):  # noqa: ANN202 - returns (Result, Pack
 
     if args.year is not None and (args.date_from or args.date_to):
         raise UsageError("--year excludes --from/--to")
+    _progress("loading rules…")
     pack = load_packs(args.rules or [DEFAULT_PACK])
+    _progress(f"reading {args.log}…")
     ledger = read_ledger(args.log, sheet=args.sheet, mapping=args.mapping)
+    _progress(f"evaluating {ledger.rows} rows…")
     result = evaluate(
         pack,
         ledger,
@@ -72,6 +81,7 @@ def _evaluate(args: argparse.Namespace):  # noqa: ANN202 - returns (Result, Pack
         unit_list=read_units(args.units) if args.units else None,
         waivers=read_waivers(args.waivers) if args.waivers else None,
     )
+    _progress("")
     return result, pack
 
 

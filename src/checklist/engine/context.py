@@ -114,6 +114,8 @@ class Context:
 
     def active(self, unit: str, start: dt.date, end: dt.date) -> bool:
         """The unit existed for the whole of [start, end] (units without a list entry always did)."""
+        if not self.unit_info:
+            return True
         info = self.unit_info.get(unit)
         if info is None:
             return True

@@ -25,9 +25,23 @@ def _rule_title(result: Result, rule_id: str, lang: str) -> str:
     return rule_id
 
 
-def _detail(f: Finding, lang: str) -> str:
+def _message(result: Result, f: Finding, lang: str) -> str:
+    """The engine writes messages in the pack's language; other languages are composed from fields."""
+    if lang == result.language:
+        return f.message
+    title = _rule_title(result, f.rule, lang)
+    who = f" ({f.person})" if f.person else ""
+    status = STATUS[lang][f.status]
+    if f.kind in ("frequency", "deadline"):
+        detail = f"{num(f.count)} of {num(f.required)}" + (f", {num(f.missing)} missing" if f.missing else "")
+    else:
+        detail = f"deadline {f.due.isoformat()}"
+    return f"{f.period}{who} {title}: {detail} — {status}"
+
+
+def _detail(result: Result, f: Finding, lang: str) -> str:
     w = WORDS[lang]
-    parts = [f.message]
+    parts = [_message(result, f, lang)]
     if f.outlook:
         parts.append(f"[{w[f.outlook]}]")
     if f.near_misses:
@@ -70,7 +84,7 @@ def _unit_block(result: Result, unit: str, findings: list[Finding], options: Ren
         w["records"],
     ]
     table = tabulate(rows, headers=headers, disable_numparse=True)
-    details = [f"  - {_detail(f, lang)}" for f in findings if f.status != "met"]
+    details = [f"  - {_detail(result, f, lang)}" for f in findings if f.status != "met"]
     return [head, table, *details, ""]
 
 
