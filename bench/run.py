@@ -113,6 +113,8 @@ def main() -> None:
         "2024-12-31",
     ]
     read_wall, read_rss = _best_child(read_cmd, args.repeat)
+    ingest_cmd = [py, "-c", f"from checklist.ledger import read_ledger; read_ledger({str(path)!r})"]
+    _ingest_wall, ingest_rss = _best_child(ingest_cmd, 1)
     eval_wall, eval_rss = _best_child(eval_cmd, args.repeat)
     sample = HERE.parent / "fixtures" / "sample_ledger.csv"
     startup = None
@@ -135,6 +137,8 @@ def main() -> None:
         "evaluate_peak_rss_mb": round(eval_rss / 2**20, 1),
         "rss_to_file_ratio": round(eval_rss / size, 2),
         "pyarrow_read_peak_rss_mb": round(read_rss / 2**20, 1),
+        "read_ledger_peak_rss_mb": round(ingest_rss / 2**20, 1),
+        "read_ledger_rss_to_file_ratio": round(ingest_rss / size, 2),
         "small_ledger_evaluate_s": round(startup, 3) if startup else None,
         "python_startup_s": round(bare, 3),
     }
