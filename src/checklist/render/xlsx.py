@@ -1,0 +1,159 @@
+"""`--format xlsx`: the workbook clerks live in — summary, all findings, rectification list, data problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from checklist.render import RenderOptions, register
+from checklist.render.common import rectifications, rule_title, safe_text
+from checklist.render.words import STATUS
+from checklist.result import Result
+
+SHEETS = {
+    "zh": ["汇总", "明细", "整改台账", "未识别", "无效行"],
+    "en": ["Summary", "Findings", "Rectification", "Unmatched", "Rejected"],
+}
+HEADERS = {
+    "zh": [
+        ["单位", "类型", "上级", "得分(%)", "达标", "未达标", "待完成", "豁免"],
+        [
+            "单位",
+            "规则",
+            "职责",
+            "期间",
+            "开始",
+            "结束",
+            "状态",
+            "要求",
+            "完成",
+            "缺",
+            "截止",
+            "人员",
+            "台账记录",
+            "严重程度",
+            "说明",
+            "接近但未计入",
+        ],
+        ["编号", "单位", "问题", "整改措施", "责任人", "整改时限", "状态", "台账记录", "备注"],
+        ["行", "活动类型", "可能是"],
+        ["行", "原因"],
+    ],
+    "en": [
+        ["unit", "type", "parent", "score (%)", "met", "violations", "due", "waived"],
+        [
+            "unit",
+            "rule",
+            "duty",
+            "period",
+            "start",
+            "end",
+            "status",
+            "required",
+            "done",
+            "missing",
+            "due",
+            "person",
+            "records",
+            "severity",
+            "message",
+            "near misses",
+        ],
+        ["item", "unit", "problem", "measure", "owner", "deadline", "status", "records", "notes"],
+        ["row", "activity", "maybe"],
+        ["row", "reason"],
+    ],
+}
+OPEN = {"zh": "未整改", "en": "open"}
+MAX_WIDTH = 60
+
+
+def _width(value: Any) -> int:
+    text = value.isoformat() if isinstance(value, dt.date) else str(value if value is not None else "")
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Sheet:
+    """One worksheet: a frozen, filtered header row, typed cells, widths fitted to the content."""
+
+    def __init__(self, book: Any, name: str, headers: Sequence[str], formats: dict[str, Any]) -> None:
+        self.ws = book.add_worksheet(name)
+        self.formats = formats
+        self.widths = [_width(h) for h in headers]
+        self.rows = 0
+        for col, header in enumerate(headers):
+            self.ws.write_string(0, col, header, formats["header"])
+        self.ws.freeze_panes(1, 0)
+
+    def add(self, values: Sequence[Any]) -> None:
+        self.rows += 1
+        for col, value in enumerate(values):
+            if isinstance(value, dt.date):
+                self.ws.write_datetime(self.rows, col, dt.datetime.combine(value, dt.time()), self.formats["date"])
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                self.ws.write_number(self.rows, col, value)
+            elif value is None or value == "":
+                self.ws.write_blank(self.rows, col, None)
+            else:
+                # write_string, never write(): a ledger title like '=HYPERLINK(…)' must stay text.
+                self.ws.write_string(self.rows, col, safe_text(value), self.formats["wrap"])
+            self.widths[col] = max(self.widths[col], min(_width(value), MAX_WIDTH))
+
+    def finish(self) -> None:
+        self.ws.autofilter(0, 0, max(self.rows, 1), len(self.widths) - 1)
+        for col, width in enumerate(self.widths):
+            self.ws.set_column(col, col, width + 2)
+
+
+@register("xlsx")
+def render_xlsx(result: Result, options: RenderOptions) -> bytes:
+    import xlsxwriter
+
+    lang = options.lang
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    formats = {
+        "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "wrap": book.add_format({"text_wrap": False}),
+    }
+    names, headers = SHEETS[lang], HEADERS[lang]
+    sheets = [_Sheet(book, name, header, formats) for name, header in zip(names, headers, strict=True)]
+    summary, details, fixes, unmatched, rejected = sheets
+    for u in result.units:
+        summary.add([u.unit, u.type, u.parent, u.score, u.met, u.violations, u.due, u.waived])
+    for f in result.findings:
+        misses = "; ".join(f"{m.record} {m.date}: {m.reason}" for m in f.near_misses)
+        details.add(
+            [
+                f.unit,
+                f.rule,
+                rule_title(result, f.rule, lang),
+                f.period,
+                f.start,
+                f.end,
+                STATUS[lang][f.status],
+                f.required,
+                f.count,
+                f.missing,
+                f.due,
+                f.person,
+                ", ".join(map(str, f.records)),
+                f.severity,
+                f.message,
+                misses,
+            ]
+        )
+    for item in rectifications(result, lang):
+        fixes.add([item.item, item.unit, item.problem, "", "", item.deadline, OPEN[lang], item.records, ""])
+    for row in result.unmatched:
+        unmatched.add([row.row, row.activity, row.suggestion])
+    for row in result.rejected:
+        rejected.add([row.row, row.reason])
+    for sheet in sheets:
+        sheet.finish()
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,223 @@
+"""Renderers read one fixed Result built by hand; outputs are reopened and checked cell by cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from xml.etree import ElementTree as ET
+
+import openpyxl
+import pytest
+
+from checklist.ledger import RejectedRow
+from checklist.notice import Notice
+from checklist.render import RenderOptions, formats, render
+from checklist.result import (
+    Finding,
+    InputCounts,
+    NearMiss,
+    PackRef,
+    Result,
+    UnitSummary,
+    UnmatchedRow,
+    WaiverRef,
+    Window,
+)
+
+INJECTION = '=HYPERLINK("http://x","y")'
+D = dt.date
+
+
+def _finding(
+    unit: str, rule: str, period: str, start: D, end: D, status: str, required: float, count: float, **extra
+) -> Finding:
+    missing = max(required - count, 0) if status in ("gap", "due") else 0
+    return Finding(
+        unit=unit,
+        rule=rule,
+        period=period,
+        start=start,
+        end=end,
+        status=status,
+        required=required,
+        count=count,
+        missing=missing,
+        due=extra.pop("due", end),
+        records=extra.pop("records", []),
+        severity=extra.pop("severity", "medium"),
+        message=extra.pop("message", f"{period} {rule}"),
+        **extra,
+    )
+
+
+@pytest.fixture
+def result() -> Result:
+    findings = [
+        _finding(
+            "县委宣传部",
+            "topical-study",
+            "2024",
+            D(2024, 1, 1),
+            D(2024, 12, 31),
+            "met",
+            2,
+            2,
+            records=[1, 2],
+            severity="high",
+        ),
+        _finding(
+            "县委宣传部", "knowledge-study", "2024-Q4", D(2024, 10, 1), D(2024, 12, 31), "due", 1, 0, outlook="at_risk"
+        ),
+        _finding(
+            INJECTION,
+            "topical-study",
+            "2024",
+            D(2024, 1, 1),
+            D(2024, 12, 31),
+            "gap",
+            2,
+            1,
+            records=[7],
+            near_misses=[NearMiss(record=9, date=D(2024, 11, 28), reason="日期不在计数区间内")],
+        ),
+        _finding(
+            INJECTION,
+            "major-incident-report",
+            "2024-08-05",
+            D(2024, 8, 5),
+            D(2024, 8, 6),
+            "late",
+            1,
+            1,
+            kind="response",
+            records=[10, 11],
+        ),
+        _finding(
+            INJECTION,
+            "new-media-training",
+            "2024",
+            D(2024, 1, 1),
+            D(2024, 12, 31),
+            "waived",
+            1,
+            0,
+            waiver=WaiverRef(reason="机构改革", approved_by="县委宣传部"),
+        ),
+    ]
+    return Result(
+        packs=[PackRef(id="ideology-responsibility", version="1.0")],
+        window=Window(**{"from": D(2024, 1, 1), "to": D(2024, 12, 31)}),
+        as_of=D(2024, 12, 20),
+        input=InputCounts(rows=14, matched=10, unmatched=2, rejected=2),
+        rejected=[RejectedRow(row=5, reason="unparseable date '2024-13-01'"), RejectedRow(row=6, reason="no date")],
+        unmatched=[
+            UnmatchedRow(row=12, activity="@SUM(1)", suggestion=None),
+            UnmatchedRow(row=13, activity="篮球赛", suggestion=None),
+        ],
+        findings=findings,
+        units=[
+            UnitSummary(unit="县委宣传部", score=100.0, met=1, violations=0, due=1),
+            UnitSummary(unit=INJECTION, score=0.0, met=0, violations=2, due=0, waived=1),
+        ],
+        warnings=[Notice(kind="duplicate", rows=[3, 4], message="rows 3, 4 are the same activity")],
+        fingerprint="0123456789abcdef",
+        rules=[
+            {
+                "id": "topical-study",
+                "title": "每年专题研究意识形态工作不少于2次",
+                "title_en": "Topical study twice a year",
+            },
+            {"id": "knowledge-study", "title": "每季度至少组织1次意识形态知识学习", "title_en": "Knowledge study"},
+            {"id": "major-incident-report", "title": "及时向上报告意识形态领域的重大情况", "title_en": "Report"},
+            {"id": "new-media-training", "title": "每年组织新媒体运用能力培训", "title_en": "New media"},
+        ],
+    )
+
+
+def test_formats_come_from_the_registry():
+    assert formats() == ["json", "junit", "markdown", "table", "xlsx"]
+
+
+def test_xlsx_has_five_sheets_with_typed_cells(result):
+    book = openpyxl.load_workbook(io.BytesIO(render(result, "xlsx", RenderOptions(lang="zh"))))
+    assert book.sheetnames == ["汇总", "明细", "整改台账", "未识别", "无效行"]
+    summary = book["汇总"]
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
+    assert [c.value for c in summary[2]][:4] == ["县委宣传部", None, None, 100]
+    # the injected unit name is inert text, quoted as OWASP advises
+    assert summary["A3"].value == "'" + INJECTION and summary["A3"].data_type == "s"
+    details = book["明细"]
+    assert [c.value for c in details[1]][:7] == ["单位", "规则", "职责", "期间", "开始", "结束", "状态"]
+    assert details["E2"].value == dt.datetime(2024, 1, 1) and details["E2"].number_format == "yyyy-mm-dd"
+    assert [details.cell(row=r, column=7).value for r in range(2, 7)] == ["达标", "待完成", "未达标", "逾期", "豁免"]
+    fixes = book["整改台账"]
+    rows = [[c.value for c in row] for row in fixes.iter_rows(min_row=2)]
+    # one item per violation (gap, late); deadline = end of the month after the violated period
+    assert [(r[1], r[5], r[6]) for r in rows] == [
+        ("'" + INJECTION, dt.datetime(2025, 1, 31), "未整改"),
+        ("'" + INJECTION, dt.datetime(2024, 9, 30), "未整改"),
+    ]
+    assert rows[0][3] is None and rows[0][4] is None  # measure and owner left for people to fill
+    assert [[c.value for c in r] for r in book["未识别"].iter_rows(min_row=2)] == [
+        [12, "'@SUM(1)", None],
+        [13, "篮球赛", None],
+    ]
+    assert next([c.value for c in r] for r in book["无效行"].iter_rows(min_row=2)) == [
+        5,
+        "unparseable date '2024-13-01'",
+    ]
+
+
+def test_markdown_report_has_the_four_parts(result):
+    text = render(result, "markdown", RenderOptions(lang="zh"))
+    heads = [line for line in text.splitlines() if line.startswith("## ")]
+    assert heads == ["## 一、基本情况", "## 二、存在问题", "## 三、整改措施", "## 四、下一步打算", "## 附:台账数据问题"]
+    assert "2024「每年专题研究意识形态工作不少于2次」要求2,实际1(未达标);台账记录: 7" in text
+    assert "接近但未计入: 9 (2024-11-28): 日期不在计数区间内" in text
+    assert "县委宣传部:2024-Q4「每季度至少组织1次意识形态知识学习」尚缺 1,须于 2024-12-31 前完成(时间紧,有风险)" in text
+    assert INJECTION not in text.replace("'" + INJECTION, "")  # never bare at the start of a cell
+    assert "'@SUM(1)" in text
+
+
+def test_markdown_in_english(result):
+    text = render(result, "markdown", RenderOptions(lang="en"))
+    assert "## 2. Problems found" in text and "Topical study twice a year — 1 of 2 done (gap)" in text
+
+
+def test_junit_has_a_case_per_finding_and_failures_for_violations(result):
+    root = ET.fromstring(render(result, "junit", RenderOptions(lang="zh")))
+    assert root.get("tests") == "5" and root.get("failures") == "2"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["县委宣传部", INJECTION]
+    cases = suites[1].findall("testcase")
+    assert [c.find("failure").get("type") if c.find("failure") is not None else None for c in cases] == [
+        "gap",
+        "late",
+        None,
+    ]
+    assert cases[2].find("skipped").get("message") == "waived: 机构改革"
+    assert suites[0].findall("testcase")[1].find("skipped").get("message") == "due: due 2024-12-31"
+
+
+def test_table_lists_violations_first(result):
+    text = render(result, "table", RenderOptions(lang="en"))
+    unit_block = text[text.index(INJECTION + "  score") :]
+    statuses = [line.split()[0] for line in unit_block.splitlines()[3:6]]
+    assert statuses == ["gap", "late", "waived"]
+
+
+def test_json_is_the_result_itself(result):
+    data = json.loads(render(result, "json", RenderOptions()))
+    assert data["findings"][2]["near_misses"] == [{"record": 9, "date": "2024-11-28", "reason": "日期不在计数区间内"}]
+    assert data["findings"][0]["required"] == 2 and isinstance(data["findings"][0]["required"], int)
+
+
+def test_binary_format_needs_an_output_file(capsys):
+    from pathlib import Path
+
+    from checklist.cli import main
+
+    sample = Path(__file__).parents[1] / "fixtures" / "sample_ledger.csv"
+    assert main(["evaluate", str(sample), "--format", "xlsx"]) == 2
+    assert "give -o FILE" in capsys.readouterr().err
