@@ -136,7 +136,7 @@ def result() -> Result:
 
 
 def test_formats_come_from_the_registry():
-    assert formats() == ["json", "junit", "markdown", "table", "xlsx"]
+    assert formats() == ["html", "json", "junit", "markdown", "table", "xlsx"]
 
 
 def test_xlsx_has_five_sheets_with_typed_cells(result):

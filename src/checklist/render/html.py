@@ -1,0 +1,207 @@
+"""`--format html`: one self-contained page (no network): units × rules matrix, timelines, violations.
+
+Charts are inline SVG and the page has no script at all, so it opens the same on an offline
+intranet PC, in a mail client's preview, or printed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from html import escape
+
+from checklist.render import RenderOptions, register
+from checklist.render.common import problem_text, rule_title, safe_text
+from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
+from checklist.result import Finding, Result
+
+COLOURS = {
+    "met": "#2e7d32",
+    "gap": "#c62828",
+    "late": "#d84315",
+    "exceeded": "#ad1457",
+    "due": "#f9a825",
+    "waived": "#1565c0",
+}
+TEXT = {
+    "zh": {
+        "title": "台账核查结果",
+        "matrix": "单位 × 职责",
+        "timeline": "各职责各期情况",
+        "violations": "未达标事项",
+        "scores": "单位得分",
+        "legend": "图例",
+        "periods": "期",
+        "none": "无",
+    },
+    "en": {
+        "title": "Ledger check",
+        "matrix": "Units × duties",
+        "timeline": "Every period of every duty",
+        "violations": "Violations",
+        "scores": "Scores",
+        "legend": "Legend",
+        "periods": "periods",
+        "none": "none",
+    },
+}
+CSS = """
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:24px;color:#222}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:4px 6px;text-align:left}
+th{background:#f3f6fa}.cell{color:#fff;text-align:center;font-weight:bold}.muted{color:#777}
+.legend span{display:inline-block;padding:2px 8px;margin-right:6px;color:#fff;border-radius:3px}
+.meta{color:#555;font-size:13px}svg text{font-size:12px}
+"""
+
+
+def _t(value: object) -> str:
+    """Escape for HTML; ledger text also loses any leading formula character's power when copied out."""
+    return escape(safe_text(value))
+
+
+def _worst(findings: list[Finding]) -> str:
+    return min((f.status for f in findings), key=lambda s: STATUS_ORDER[s])
+
+
+def _matrix(result: Result, lang: str, by_pair: dict[tuple[str, str], list[Finding]], units: list) -> str:
+    rules = [r["id"] for r in result.rules if any((u.unit, r["id"]) in by_pair for u in units)]
+    head = "".join(f"<th title='{escape(r)}'>{escape(rule_title(result, r, lang))}</th>" for r in rules)
+    rows = []
+    for u in units:
+        cells = []
+        for r in rules:
+            found = by_pair.get((u.unit, r))
+            if not found:
+                cells.append("<td class='muted'>—</td>")
+                continue
+            status = _worst(found)
+            met = sum(f.status == "met" for f in found)
+            tip = escape("; ".join(f"{f.period}: {STATUS[lang][f.status]}" for f in found))
+            cells.append(f"<td class='cell' style='background:{COLOURS[status]}' title='{tip}'>{met}/{len(found)}</td>")
+        score = f"{u.score:.1f}%" if u.score is not None else "—"
+        rows.append(f"<tr><th>{_t(u.unit)}</th><td>{score}</td>{''.join(cells)}</tr>")
+    w = WORDS[lang]
+    return (
+        f"<table id='matrix'><thead><tr><th>{w['unit']}</th><th>{w['score']}</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _score_chart(units: list, lang: str) -> str:
+    bar_h, label_w, width = 22, 220, 420
+    height = bar_h * len(units) + 10
+    parts = [
+        f"<svg id='scores' xmlns='http://www.w3.org/2000/svg' width='{label_w + width + 60}' height='{height}'"
+        f" role='img' aria-label='{TEXT[lang]['scores']}'>"
+    ]
+    for i, u in enumerate(units):
+        y = 5 + i * bar_h
+        score = u.score or 0.0
+        colour = COLOURS["met"] if score >= 90 else COLOURS["due"] if score >= 60 else COLOURS["gap"]
+        parts.append(f"<text x='{label_w - 6}' y='{y + 15}' text-anchor='end'>{_t(u.unit)}</text>")
+        parts.append(
+            f"<rect x='{label_w}' y='{y + 3}' width='{width * score / 100:.1f}' height='{bar_h - 6}' fill='{colour}'/>"
+        )
+        label = f"{score:.1f}%" if u.score is not None else "—"
+        parts.append(f"<text x='{label_w + width * score / 100 + 6:.1f}' y='{y + 15}'>{label}</text>")
+    return "".join(parts) + "</svg>"
+
+
+def _timeline(result: Result, unit: str, findings: list[Finding], lang: str) -> str:
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.kind == "frequency" and f.person is None:
+            by_rule[f.rule].append(f)
+    if not by_rule:
+        return ""
+    cell, label_w = 16, 300
+    widest = max(len(v) for v in by_rule.values())
+    height = 24 * len(by_rule) + 8
+    parts = [
+        f"<svg class='timeline' xmlns='http://www.w3.org/2000/svg' width='{label_w + widest * (cell + 3) + 10}'"
+        f" height='{height}' role='img'>"
+    ]
+    for i, (rule, found) in enumerate(by_rule.items()):
+        y = 4 + i * 24
+        parts.append(f"<text x='0' y='{y + 13}'>{escape(rule_title(result, rule, lang))}</text>")
+        for j, f in enumerate(found):
+            parts.append(
+                f"<rect x='{label_w + j * (cell + 3)}' y='{y}' width='{cell}' height='{cell}' rx='2'"
+                f" fill='{COLOURS[f.status]}'><title>{escape(f.period)}: {STATUS[lang][f.status]}"
+                f" {num(f.count)}/{num(f.required)}</title></rect>"
+            )
+    return "".join(parts) + "</svg>"
+
+
+def _violations(result: Result, lang: str) -> str:
+    items = []
+    for f in result.violations():
+        records = ", ".join(map(str, f.records)) or "—"
+        misses = "".join(
+            f"<li class='muted'>{escape(str(m.record))} {m.date}: {_t(m.reason)}</li>" for m in f.near_misses
+        )
+        items.append(
+            f"<tr><td>{_t(f.unit)}</td><td>{_t(problem_text(result, f, lang))}</td>"
+            f"<td>{escape(records)}</td><td><ul>{misses}</ul></td></tr>"
+        )
+    w = WORDS[lang]
+    if not items:
+        return f"<p>{TEXT[lang]['none']}</p>"
+    return (
+        f"<table id='violations'><tr><th>{w['unit']}</th><th>{w['detail']}</th><th>{w['records']}</th>"
+        f"<th>{w['near_misses']}</th></tr>{''.join(items)}</table>"
+    )
+
+
+def _data_problems(result: Result, lang: str) -> str:
+    w = WORDS[lang]
+    rejected = "".join(f"<tr><td>{r.row}</td><td>{_t(r.reason)}</td></tr>" for r in result.rejected)
+    unmatched = "".join(
+        f"<tr><td>{u.row}</td><td>{_t(u.activity)}</td><td>{_t(u.suggestion or '')}</td></tr>"
+        for u in result.unmatched[:500]
+    )
+    return (
+        f"<h2>{w['rejected_rows']} ({len(result.rejected)})</h2>"
+        f"<table id='rejected'><tr><th>{w['row']}</th><th>{w['reason']}</th></tr>{rejected}</table>"
+        f"<h2>{w['unmatched_rows']} ({len(result.unmatched)})</h2>"
+        f"<table id='unmatched'><tr><th>{w['row']}</th><th>{w['activity']}</th><th>{w['suggestion']}</th></tr>"
+        f"{unmatched}</table>"
+    )
+
+
+@register("html")
+def render_html(result: Result, options: RenderOptions) -> str:
+    lang = options.lang
+    t, w = TEXT[lang], WORDS[lang]
+    by_pair: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    by_unit: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_pair[(f.unit, f.rule)].append(f)
+        by_unit[f.unit].append(f)
+    units = sorted(result.units, key=lambda u: (u.score is None, u.score if u.score is not None else 0, u.unit))
+    legend = "".join(f"<span style='background:{c}'>{STATUS[lang][s]}</span>" for s, c in COLOURS.items())
+    i = result.input
+    meta = (
+        f"{w['window']} {result.window.from_} ~ {result.window.to} · {w['as_of']} {result.as_of} · "
+        + " + ".join(f"{escape(p.id)} {escape(p.version)}" for p in result.packs)
+        + f" · {w['fingerprint']} {escape(result.fingerprint)}<br>{_t(result.source)}: "
+        + ", ".join(
+            [
+                w["rows"].format(rows=i.rows),
+                w["matched"].format(matched=i.matched),
+                w["unmatched"].format(unmatched=i.unmatched),
+                w["rejected"].format(rejected=i.rejected),
+            ]
+        )
+    )
+    timelines = "".join(f"<h3>{_t(u.unit)}</h3>{_timeline(result, u.unit, by_unit[u.unit], lang)}" for u in units)
+    return (
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+        f"<title>{t['title']}</title><style>{CSS}</style></head><body>"
+        f"<h1>{t['title']}</h1><p class='meta'>{meta}</p><p class='legend'>{legend}</p>"
+        f"<h2>{t['scores']}</h2>{_score_chart(units, lang)}"
+        f"<h2>{t['matrix']}</h2>{_matrix(result, lang, by_pair, units)}"
+        f"<h2>{t['violations']}</h2>{_violations(result, lang)}"
+        f"<h2>{t['timeline']}</h2>{timelines}"
+        f"{_data_problems(result, lang)}</body></html>\n"
+    )
