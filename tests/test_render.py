@@ -136,7 +136,7 @@ def result() -> Result:
 
 
 def test_formats_come_from_the_registry():
-    assert formats() == ["html", "json", "junit", "markdown", "table", "xlsx"]
+    assert formats() == ["docx", "html", "json", "junit", "markdown", "table", "xlsx"]
 
 
 def test_xlsx_has_five_sheets_with_typed_cells(result):
@@ -221,3 +221,19 @@ def test_binary_format_needs_an_output_file(capsys):
     sample = Path(__file__).parents[1] / "fixtures" / "sample_ledger.csv"
     assert main(["evaluate", str(sample), "--format", "xlsx"]) == 2
     assert "give -o FILE" in capsys.readouterr().err
+
+
+def test_docx_report_reopens_with_the_same_parts(result):
+    import docx
+
+    document = docx.Document(io.BytesIO(render(result, "docx", RenderOptions(lang="zh"))))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["一、基本情况", "县委宣传部(得分 100.0%;达标 1 项,未达标 0 项,待完成 1 项)"]
+    assert [h for h in headings if h[1:2] == "、"] == ["一、基本情况", "二、存在问题", "三、整改措施", "四、下一步打算"]
+    assert document.paragraphs[0].text == "2024年度意识形态工作责任制落实情况自查报告(草稿)"
+    fixes = document.tables[-1]
+    assert [c.text for c in fixes.rows[0].cells] == ["编号", "单位", "问题", "整改措施", "责任人", "整改时限", "状态"]
+    assert [row.cells[1].text for row in fixes.rows[1:]] == ["'" + INJECTION] * 2
+    assert [row.cells[5].text for row in fixes.rows[1:]] == ["2025-01-31", "2024-09-30"]
+    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert numbered[0].startswith("2024「每年专题研究意识形态工作不少于2次」要求2,实际1(未达标)")

@@ -43,4 +43,4 @@ def formats() -> list[str]:
 
 
 def _load_all() -> None:
-    from checklist.render import html, json_out, junit, markdown, table, xlsx  # noqa: F401  (they register themselves)
+    from checklist.render import docx, html, json_out, junit, markdown, table, xlsx  # noqa: F401  (self-registering)
