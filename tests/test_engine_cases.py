@@ -137,3 +137,44 @@ def test_built_findings_equal_validated_ones(tmp_path):
     )
     for finding in result.findings:
         assert Finding.model_validate(finding.model_dump()) == finding
+
+
+def test_roll_up_by_parent_and_previous_year(tmp_path):
+    pack_text = (
+        "pack: mini\nversion: '1'\ntitle: 年度会议\ncategories:\n  meeting: {label: 支部党员大会}\n"
+        "rules:\n  - {id: yearly, title: 每年一次, category: meeting, every: year, at_least: 1}\n"
+    )
+    ledger = _ledger(
+        tmp_path,
+        [
+            ["甲", "2023-05-01", "支部党员大会"],
+            ["甲", "2024-05-01", "支部党员大会"],
+            ["乙", "2024-06-01", "支部党员大会"],
+            ["丙", "2023-03-01", "支部党员大会"],
+        ],
+    )
+    units = [
+        UnitInfo("甲", "office", "县委", None, None),
+        UnitInfo("乙", "office", "县委", None, None),
+        UnitInfo("丙", "school", "县政府", None, None),
+    ]
+    result = evaluate(
+        _pack(tmp_path, pack_text, {}),
+        ledger,
+        year=2024,
+        as_of=dt.date(2024, 12, 31),
+        unit_list=units,
+        group_by="parent",
+        compare_previous=True,
+    )
+    # 2024: 甲 and 乙 met, 丙 gap. 县委 pools 2 met / 0 violations; its lowest unit is a tie, broken by name.
+    assert [(g.group, g.units, g.score, g.violations, g.worst_unit) for g in result.groups] == [
+        ("县政府", 1, 0.0, 1, "丙"),
+        ("县委", 2, 100.0, 0, "乙"),
+    ]
+    # 2023, evaluated complete (as_of 2023-12-31): 甲 and 丙 met, 乙 had nothing.
+    assert result.previous is not None
+    assert (result.previous.window.from_, result.previous.as_of) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert {u.unit: u.score for u in result.previous.units} == {"丙": 100.0, "乙": 0.0, "甲": 100.0}
+    data = result.to_dict()
+    assert data["groups"][0]["group"] == "县政府" and data["previous"]["units"][0]["unit"] == "丙"

@@ -47,6 +47,13 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the output (default: the pack's)")
     p.add_argument("--fail-on", dest="fail_on", default="violation", choices=["violation", "due", "never"])
+    p.add_argument("--group-by", dest="group_by", choices=["parent"], help="roll units up to their parent body")
+    p.add_argument(
+        "--compare-previous",
+        dest="compare_previous",
+        action="store_true",
+        help="add last year's result per unit, when the ledger covers it",
+    )
     p.set_defaults(handler=cmd_evaluate)
 
 
@@ -80,6 +87,8 @@ def _evaluate(args: argparse.Namespace):  # noqa: ANN202 - returns (Result, Pack
         roster=read_roster(args.roster) if args.roster else None,
         unit_list=read_units(args.units) if args.units else None,
         waivers=read_waivers(args.waivers) if args.waivers else None,
+        group_by=args.group_by,
+        compare_previous=args.compare_previous,
     )
     _progress("")
     return result, pack

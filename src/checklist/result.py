@@ -87,14 +87,34 @@ class UnitSummary(_Frozen):
     parent: str | None = None
 
 
-class PackRef(_Frozen):
-    id: str
-    version: str
-
-
 class Window(_Frozen):
     from_: dt.date = Field(alias="from")
     to: dt.date
+
+
+class GroupSummary(_Frozen):
+    """A superior body's roll-up (`--group-by parent`): pooled score of its units, worst unit first."""
+
+    group: str
+    units: int
+    score: float | None
+    met: int
+    violations: int
+    due: int
+    worst_unit: str | None = None
+
+
+class Comparison(_Frozen):
+    """The same evaluation one year earlier (`--compare-previous`), per unit."""
+
+    window: Window
+    as_of: dt.date
+    units: list[UnitSummary]
+
+
+class PackRef(_Frozen):
+    id: str
+    version: str
 
 
 class InputCounts(_Frozen):
@@ -127,6 +147,8 @@ class Result(_Frozen):
     source: str = ""
     language: str = "zh"
     rules: list[dict[str, Any]] = Field(default_factory=list)
+    groups: list[GroupSummary] = Field(default_factory=list)
+    previous: Comparison | None = None
 
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.is_violation]
@@ -156,6 +178,36 @@ class Result(_Frozen):
         import orjson
 
         return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2 if indent else 0).decode("utf-8")
+
+
+def score(met: int, violations: int) -> float | None:
+    """met ÷ (met + violations) as a percentage with one decimal; None when nothing was judged."""
+    judged = met + violations
+    return round(100.0 * met / judged, 1) if judged else None
+
+
+def group_by_parent(units: list[UnitSummary]) -> list[GroupSummary]:
+    """Roll units up to their parent body (units without one form the group '-'), worst group first."""
+    members: dict[str, list[UnitSummary]] = {}
+    for unit in units:
+        members.setdefault(unit.parent or "-", []).append(unit)
+    groups = []
+    for name, group in members.items():
+        met, violations = sum(u.met for u in group), sum(u.violations for u in group)
+        judged = [u for u in group if u.score is not None]
+        worst = min(judged, key=lambda u: (u.score, u.unit)).unit if judged else None
+        groups.append(
+            GroupSummary(
+                group=name,
+                units=len(group),
+                score=score(met, violations),
+                met=met,
+                violations=violations,
+                due=sum(u.due for u in group),
+                worst_unit=worst,
+            )
+        )
+    return sorted(groups, key=lambda g: (g.score is None, g.score if g.score is not None else 0, g.group))
 
 
 def _number(value: float | None) -> float | int | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from checklist.calendar import fiscal_year_of, year_period
@@ -24,6 +25,7 @@ from checklist.notice import Notice
 from checklist.pack.model import Pack
 from checklist.result import (
     VIOLATIONS,
+    Comparison,
     Finding,
     InputCounts,
     PackRef,
@@ -32,6 +34,8 @@ from checklist.result import (
     UnmatchedRow,
     WaiverRef,
     Window,
+    group_by_parent,
+    score,
 )
 
 Evaluator = Callable[[Context, Any], Iterator[Finding]]
@@ -153,13 +157,11 @@ def _summaries(findings: list[Finding], units: list[str], infos: dict[str, UnitI
     out = []
     for unit in units:
         t = tally[unit]
-        judged = t["met"] + t["violations"]
-        score = round(100.0 * t["met"] / judged, 1) if judged else None
         info = infos.get(unit)
         out.append(
             UnitSummary(
                 unit=unit,
-                score=score,
+                score=score(t["met"], t["violations"]),
                 met=t["met"],
                 violations=t["violations"],
                 due=t["due"],
@@ -197,8 +199,14 @@ def evaluate(
     unit_list: list[UnitInfo] | None = None,
     waivers: list[Waiver] | None = None,
     today: dt.date | None = None,
+    group_by: str | None = None,
+    compare_previous: bool = False,
 ) -> Result:
-    """Evaluate `ledger` against `pack`; pure: same inputs, same Result."""
+    """Evaluate `ledger` against `pack`; pure: same inputs, same Result.
+
+    `group_by="parent"` adds the roll-up per parent body (from the units list); `compare_previous`
+    adds each unit's result for the year before the window, when the ledger has rows there.
+    """
     today = today or dt.date.today()
     win_start, win_end = choose_window(pack, ledger, year, start, end, today)
     as_of = as_of if as_of is not None else min(today, win_end)
@@ -242,6 +250,12 @@ def evaluate(
         "unit_list": [i.unit for i in infos],
         "waivers": len(waivers or []),
     }
+    summaries = _summaries(findings, evaluated, ctx.unit_info)
+    previous = None
+    if compare_previous:
+        previous = _previous(pack, ledger, win_start, win_end, units, roster, unit_list, waivers, notes)
+    if group_by not in (None, "parent"):
+        raise UsageError(f"--group-by {group_by}: only 'parent' is supported")
     return Result(
         packs=[PackRef(id=s.id, version=s.version) for s in pack.sources],
         window=Window(**{"from": win_start, "to": win_end}),
@@ -256,7 +270,7 @@ def evaluate(
         rejected=ledger.rejected,
         unmatched=_unmatched(pack, ledger, matched),
         findings=findings,
-        units=_summaries(findings, evaluated, ctx.unit_info),
+        units=summaries,
         warnings=notes,
         fingerprint=fingerprint(pack, ledger, options),
         source=ledger.source,
@@ -271,7 +285,50 @@ def evaluate(
             }
             for r in pack.active_rules
         ],
+        groups=group_by_parent(summaries) if group_by == "parent" else [],
+        previous=previous,
     )
+
+
+def _previous(
+    pack: Pack,
+    ledger: Ledger,
+    start: dt.date,
+    end: dt.date,
+    units: Sequence[str] | None,
+    roster: list[Member] | None,
+    unit_list: list[UnitInfo] | None,
+    waivers: list[Waiver] | None,
+    notes: list[Notice],
+) -> Comparison | None:
+    """The same evaluation one year earlier, complete (as_of = its end), if the ledger reaches back."""
+    try:
+        prev_start, prev_end = start.replace(year=start.year - 1), end.replace(year=end.year - 1)
+    except ValueError:  # a window starting or ending on Feb 29
+        prev_start, prev_end = start - dt.timedelta(days=366), end - dt.timedelta(days=366)
+    dates = ledger.table["date"]
+    inside = pc.and_(pc.greater_equal(dates, pa.scalar(prev_start)), pc.less_equal(dates, pa.scalar(prev_end)))
+    if not ledger.table.num_rows or not pc.any(inside).as_py():
+        notes.append(
+            Notice(
+                kind="compare",
+                rows=[],
+                message=f"the ledger has no rows in {prev_start}..{prev_end}; no comparison with the previous year",
+            )
+        )
+        return None
+    before = evaluate(
+        pack,
+        ledger,
+        start=prev_start,
+        end=prev_end,
+        as_of=prev_end,
+        units=units,
+        roster=roster,
+        unit_list=unit_list,
+        waivers=waivers,
+    )
+    return Comparison(window=before.window, as_of=before.as_of, units=before.units)
 
 
 def _findings(ctx: Context, notes: list[Notice]) -> list[Finding]:

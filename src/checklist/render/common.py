@@ -80,3 +80,12 @@ def rectifications(result: Result, lang: str) -> list[Rectification]:
         for f in result.findings
         if f.is_violation
     ]
+
+
+def previous_scores(result: Result) -> dict[str, float | None]:
+    """Each unit's score in the comparison year (empty without --compare-previous)."""
+    return {u.unit: u.score for u in result.previous.units} if result.previous else {}
+
+
+def percent(value: float | None) -> str:
+    return f"{value:.1f}%" if value is not None else "—"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from html import escape
 
 from checklist.render import RenderOptions, register
-from checklist.render.common import problem_text, rule_title, safe_text
+from checklist.render.common import percent, previous_scores, problem_text, rule_title, safe_text
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
 from checklist.result import Finding, Result
 
@@ -65,6 +65,7 @@ def _worst(findings: list[Finding]) -> str:
 
 def _matrix(result: Result, lang: str, by_pair: dict[tuple[str, str], list[Finding]], units: list) -> str:
     rules = [r["id"] for r in result.rules if any((u.unit, r["id"]) in by_pair for u in units)]
+    previous = previous_scores(result)
     head = "".join(f"<th title='{escape(r)}'>{escape(rule_title(result, r, lang))}</th>" for r in rules)
     rows = []
     for u in units:
@@ -78,12 +79,28 @@ def _matrix(result: Result, lang: str, by_pair: dict[tuple[str, str], list[Findi
             met = sum(f.status == "met" for f in found)
             tip = escape("; ".join(f"{f.period}: {STATUS[lang][f.status]}" for f in found))
             cells.append(f"<td class='cell' style='background:{COLOURS[status]}' title='{tip}'>{met}/{len(found)}</td>")
-        score = f"{u.score:.1f}%" if u.score is not None else "—"
-        rows.append(f"<tr><th>{_t(u.unit)}</th><td>{score}</td>{''.join(cells)}</tr>")
+        before = f"<td>{percent(previous.get(u.unit))}</td>" if result.previous else ""
+        rows.append(f"<tr><th>{_t(u.unit)}</th><td>{percent(u.score)}</td>{before}{''.join(cells)}</tr>")
     w = WORDS[lang]
+    before_head = f"<th>{w['previous']}</th>" if result.previous else ""
     return (
-        f"<table id='matrix'><thead><tr><th>{w['unit']}</th><th>{w['score']}</th>{head}</tr></thead>"
+        f"<table id='matrix'><thead><tr><th>{w['unit']}</th><th>{w['score']}</th>{before_head}{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _groups(result: Result, lang: str) -> str:
+    if not result.groups:
+        return ""
+    w = WORDS[lang]
+    rows = "".join(
+        f"<tr><td>{_t(g.group)}</td><td>{g.units}</td><td>{percent(g.score)}</td><td>{g.violations}</td>"
+        f"<td>{g.due}</td><td>{_t(g.worst_unit or '')}</td></tr>"
+        for g in result.groups
+    )
+    return (
+        f"<h2>{w['groups']}</h2><table id='groups'><tr><th>{w['group']}</th><th>{w['units']}</th>"
+        f"<th>{w['score']}</th><th>{w['violations']}</th><th>{w['due']}</th><th>{w['worst']}</th></tr>{rows}</table>"
     )
 
 
@@ -199,7 +216,7 @@ def render_html(result: Result, options: RenderOptions) -> str:
         f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
         f"<title>{t['title']}</title><style>{CSS}</style></head><body>"
         f"<h1>{t['title']}</h1><p class='meta'>{meta}</p><p class='legend'>{legend}</p>"
-        f"<h2>{t['scores']}</h2>{_score_chart(units, lang)}"
+        f"<h2>{t['scores']}</h2>{_score_chart(units, lang)}{_groups(result, lang)}"
         f"<h2>{t['matrix']}</h2>{_matrix(result, lang, by_pair, units)}"
         f"<h2>{t['violations']}</h2>{_violations(result, lang)}"
         f"<h2>{t['timeline']}</h2>{timelines}"

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from checklist.render.common import rectifications, rule_title
+from checklist.render.common import percent, previous_scores, rectifications, rule_title
 from checklist.render.words import STATUS, STATUS_ORDER, num
 from checklist.result import Finding, Result
 
@@ -42,6 +42,8 @@ TEXT = {
         "row": "第 {row} 行:{reason}",
         "maybe": "可能是",
         "none": "无",
+        "group_cols": ["上级", "单位数", "得分", "未达标", "得分最低单位"],
+        "previous": "(上年得分 {score})",
     },
     "en": {
         "title": "Self-inspection report on the ideological work responsibility system, {year} (draft)",
@@ -71,6 +73,8 @@ TEXT = {
         "row": "row {row}: {reason}",
         "maybe": "maybe",
         "none": "none",
+        "group_cols": ["parent", "units", "score", "violations", "lowest unit"],
+        "previous": " (previous year {score})",
     },
 }
 
@@ -93,11 +97,20 @@ def _records(f: Finding) -> str:
 
 def _basic(result: Result, t: dict, lang: str, by_unit: dict[str, list[Finding]]) -> list[Block]:
     blocks = [Block("heading", t["s1"], 2), Block("para", t["ledger"].format(**result.input.model_dump()))]
+    if result.groups:
+        rows = [[g.group, str(g.units), percent(g.score), str(g.violations), g.worst_unit or ""] for g in result.groups]
+        blocks.append(Block("table", headers=t["group_cols"], rows=rows))
+    previous = previous_scores(result)
     for summary in result.units:
-        score = f"{summary.score:.1f}%" if summary.score is not None else "—"
         head = t["unit_head"].format(
-            unit=summary.unit, score=score, met=summary.met, violations=summary.violations, due=summary.due
+            unit=summary.unit,
+            score=percent(summary.score),
+            met=summary.met,
+            violations=summary.violations,
+            due=summary.due,
         )
+        if summary.unit in previous:
+            head += t["previous"].format(score=percent(previous[summary.unit]))
         rows = [
             [
                 rule_title(result, f.rule, lang),

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from tabulate import tabulate
 
 from checklist.render import RenderOptions, register
+from checklist.render.common import percent, previous_scores
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
 from checklist.result import Finding, Result
 
@@ -58,6 +59,9 @@ def _unit_block(result: Result, unit: str, findings: list[Finding], options: Ren
         f"{unit}  {w['score']} {score}  {w['violations']} {summary.violations} · {w['due']} {summary.due}"
         f" · {w['met']} {summary.met}"
     )
+    previous = previous_scores(result)
+    if unit in previous:
+        head += f"  ({w['previous']} {percent(previous[unit])})"
     rows = []
     for f in sorted(findings, key=lambda f: STATUS_ORDER[f.status]):
         who = f" {f.person}" if f.person else ""
@@ -127,6 +131,10 @@ def render_table(result: Result, options: RenderOptions) -> str:
         ),
         "",
     ]
+    if result.groups:
+        rows = [[g.group, g.units, percent(g.score), g.violations, g.due, g.worst_unit or ""] for g in result.groups]
+        headers = [w["group"], w["units"], w["score"], w["violations"], w["due"], w["worst"]]
+        lines += [f"{w['groups']}:", tabulate(rows, headers=headers, disable_numparse=True), ""]
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         by_unit[f.unit].append(f)

@@ -45,6 +45,11 @@ WORDS = {
         "near_misses": "接近但未计入",
         "waived": "豁免",
         "fingerprint": "指纹",
+        "previous": "上年",
+        "groups": "上级汇总",
+        "group": "上级",
+        "units": "单位数",
+        "worst": "得分最低",
     },
     "en": {
         "window": "window",
@@ -81,6 +86,11 @@ WORDS = {
         "near_misses": "near misses",
         "waived": "waived",
         "fingerprint": "fingerprint",
+        "previous": "previous year",
+        "groups": "by parent",
+        "group": "parent",
+        "units": "units",
+        "worst": "lowest unit",
     },
 }
 

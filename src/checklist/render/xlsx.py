@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from checklist.render import RenderOptions, register
-from checklist.render.common import rectifications, rule_title, safe_text
+from checklist.render.common import previous_scores, rectifications, rule_title, safe_text
 from checklist.render.words import STATUS
 from checklist.result import Result
 
@@ -68,6 +68,11 @@ HEADERS = {
     ],
 }
 OPEN = {"zh": "未整改", "en": "open"}
+PREVIOUS = {"zh": "上年得分(%)", "en": "previous year (%)"}
+GROUPS = {
+    "zh": ["上级汇总", "上级", "单位数", "得分(%)", "达标", "未达标", "待完成", "得分最低单位"],
+    "en": ["By parent", "parent", "units", "score (%)", "met", "violations", "due", "lowest unit"],
+}
 MAX_WIDTH = 60
 
 
@@ -120,11 +125,20 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "wrap": book.add_format({"text_wrap": False}),
     }
-    names, headers = SHEETS[lang], HEADERS[lang]
+    names, headers = SHEETS[lang], [list(h) for h in HEADERS[lang]]
+    previous = previous_scores(result)
+    if result.previous:
+        headers[0].append(PREVIOUS[lang])
     sheets = [_Sheet(book, name, header, formats) for name, header in zip(names, headers, strict=True)]
     summary, details, fixes, unmatched, rejected = sheets
     for u in result.units:
-        summary.add([u.unit, u.type, u.parent, u.score, u.met, u.violations, u.due, u.waived])
+        extra = [previous.get(u.unit)] if result.previous else []
+        summary.add([u.unit, u.type, u.parent, u.score, u.met, u.violations, u.due, u.waived, *extra])
+    if result.groups:
+        groups = _Sheet(book, GROUPS[lang][0], GROUPS[lang][1:], formats)
+        for g in result.groups:
+            groups.add([g.group, g.units, g.score, g.met, g.violations, g.due, g.worst_unit])
+        sheets.append(groups)
     for f in result.findings:
         misses = "; ".join(f"{m.record} {m.date}: {m.reason}" for m in f.near_misses)
         details.add(
