@@ -209,7 +209,9 @@ def test_table_lists_violations_first(result):
 
 def test_json_is_the_result_itself(result):
     data = json.loads(render(result, "json", RenderOptions()))
-    assert data["findings"][2]["near_misses"] == [{"record": 9, "date": "2024-11-28", "reason": "日期不在计数区间内"}]
+    assert data["findings"][2]["near_misses"] == [
+        {"record": 9, "date": "2024-11-28", "reason": "日期不在计数区间内", "reason_en": None}
+    ]
     assert data["findings"][0]["required"] == 2 and isinstance(data["findings"][0]["required"], int)
 
 

@@ -39,6 +39,7 @@ class NearMiss(_Frozen):
     record: RecordId
     date: dt.date
     reason: str
+    reason_en: str | None = None
 
 
 class WaiverRef(_Frozen):
@@ -236,6 +237,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "kind": f.kind,
         "excess": _number(f.excess),
         "outlook": f.outlook,
-        "near_misses": [{"record": m.record, "date": m.date.isoformat(), "reason": m.reason} for m in f.near_misses],
+        "near_misses": [
+            {"record": m.record, "date": m.date.isoformat(), "reason": m.reason, "reason_en": m.reason_en}
+            for m in f.near_misses
+        ],
         "waiver": f.waiver.model_dump(mode="json") if f.waiver else None,
     }

@@ -59,8 +59,10 @@ def condition_mask(table: pa.Table, condition: Condition) -> np.ndarray:
     return pc.match_substring(text, condition.contains or "").to_numpy()
 
 
-def describe(condition: Condition) -> str:
+def describe(condition: Condition, lang: str = "zh") -> str:
     """Why a record fails `condition`, in words a clerk recognises."""
+    if lang == "en":
+        return _describe_en(condition)
     if condition.filled is not None:
         return "未填写" + "、".join(FIELD_ZH.get(f, f) for f in condition.filled)
     if condition.ratio is not None:
@@ -76,12 +78,27 @@ def describe(condition: Condition) -> str:
     return f"{name}不含“{condition.contains}”"
 
 
-def where_mask(table: pa.Table, conditions: list[Condition]) -> tuple[np.ndarray, list[tuple[np.ndarray, str]]]:
-    """All conditions at once, plus each condition's own mask and failure reason (for near misses)."""
+def _describe_en(condition: Condition) -> str:
+    if condition.filled is not None:
+        return f"{', '.join(condition.filled)} not filled in"
+    if condition.ratio is not None:
+        return f"{condition.ratio.of}/{condition.ratio.to} below {condition.ratio.at_least:.3g}"
+    name = condition.field or ""
+    if condition.at_least is not None:
+        return f"{name} below {condition.at_least:g}"
+    if condition.at_most is not None:
+        return f"{name} above {condition.at_most:g}"
+    if condition.equals is not None:
+        return f"{name} is not “{condition.equals}”"
+    return f"{name} does not contain “{condition.contains}”"
+
+
+def where_mask(table: pa.Table, conditions: list[Condition]) -> tuple[np.ndarray, list[tuple[np.ndarray, Condition]]]:
+    """All conditions at once, plus each condition's own mask (to say which one a near miss failed)."""
     mask = np.ones(table.num_rows, dtype=bool)
     parts = []
     for condition in conditions:
         own = condition_mask(table, condition)
-        parts.append((own, describe(condition)))
+        parts.append((own, condition))
         mask &= own
     return mask, parts

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from checklist.calendar import Period, counting_interval, is_public_holiday, periods
-from checklist.engine.conditions import where_mask
+from checklist.engine.conditions import describe, where_mask
 from checklist.engine.context import Context, day_number, from_day_number
 from checklist.engine.messages import amount
 from checklist.ledger import split_names
@@ -253,18 +253,25 @@ class _NearMisses:
             if row in kept:
                 continue
             day = from_day_number(ctx.dates[row])
-            reason = self._reason(row, day, cs, ce, close)
-            if reason:
-                out.append(NearMiss(record=ctx.record_id(row), date=day, reason=reason))
+            reasons = self._reasons(row, day, cs, ce, close)
+            if reasons:
+                zh, en = reasons
+                local = en if ctx.pack.language == "en" else zh
+                out.append(NearMiss(record=ctx.record_id(row), date=day, reason=local, reason_en=en))
             if len(out) >= MAX_NEAR_MISSES:
                 break
         return out
 
-    def _reason(self, row: int, day: dt.date, cs: dt.date, ce: dt.date, close: dict[int, int]) -> str | None:
+    def _reasons(
+        self, row: int, day: dt.date, cs: dt.date, ce: dt.date, close: dict[int, int]
+    ) -> tuple[str, str] | None:
+        """Why a record did not count, in Chinese and in English."""
         if row in close:
-            other = self.ctx.record_id(close[row])
-            return f"与记录{other}间隔不足{self.rule.min_interval_days}天"
+            other, days = self.ctx.record_id(close[row]), self.rule.min_interval_days
+            return f"与记录{other}间隔不足{days}天", f"less than {days} days after record {other}"
         if not cs <= day <= ce:
-            return f"日期{day.isoformat()}不在计数区间{cs.isoformat()}至{ce.isoformat()}内"
-        failed = [why for mask, why in self.parts if not mask[row]]
-        return ";".join(failed) if failed else None
+            return (f"日期{day}不在计数区间{cs}至{ce}内", f"dated {day}, outside the counting window {cs} to {ce}")
+        failed = [condition for mask, condition in self.parts if not mask[row]]
+        if not failed:
+            return None
+        return ";".join(describe(c, "zh") for c in failed), "; ".join(describe(c, "en") for c in failed)

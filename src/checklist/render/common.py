@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 
 from checklist.render.words import STATUS, num
-from checklist.result import Finding, Result
+from checklist.result import Finding, NearMiss, Result
 
 # OWASP CSV-injection guidance: a spreadsheet treats these leading characters as a formula.
 _FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,3 +89,15 @@ def previous_scores(result: Result) -> dict[str, float | None]:
 
 def percent(value: float | None) -> str:
     return f"{value:.1f}%" if value is not None else "—"
+
+
+def finding_message(result: Result, f: Finding, lang: str) -> str:
+    """The engine writes messages in the pack's language; other languages are composed from fields."""
+    if lang == result.language:
+        return f.message
+    return problem_text(result, f, lang)
+
+
+def near_miss_text(m: NearMiss, lang: str) -> str:
+    reason = (m.reason_en or m.reason) if lang == "en" else m.reason
+    return f"{m.record} ({m.date}): {reason}"

@@ -10,7 +10,14 @@ from collections import defaultdict
 from html import escape
 
 from checklist.render import RenderOptions, register
-from checklist.render.common import percent, previous_scores, problem_text, rule_title, safe_text
+from checklist.render.common import (
+    near_miss_text,
+    percent,
+    previous_scores,
+    problem_text,
+    rule_title,
+    safe_text,
+)
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
 from checklist.result import Finding, Result
 
@@ -154,9 +161,7 @@ def _violations(result: Result, lang: str) -> str:
     items = []
     for f in result.violations():
         records = ", ".join(map(str, f.records)) or "—"
-        misses = "".join(
-            f"<li class='muted'>{escape(str(m.record))} {m.date}: {_t(m.reason)}</li>" for m in f.near_misses
-        )
+        misses = "".join(f"<li class='muted'>{_t(near_miss_text(m, lang))}</li>" for m in f.near_misses)
         items.append(
             f"<tr><td>{_t(f.unit)}</td><td>{_t(problem_text(result, f, lang))}</td>"
             f"<td>{escape(records)}</td><td><ul>{misses}</ul></td></tr>"

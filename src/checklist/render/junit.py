@@ -6,14 +6,14 @@ from collections import defaultdict
 from xml.etree import ElementTree as ET
 
 from checklist.render import RenderOptions, register
-from checklist.render.common import problem_text, rule_title
+from checklist.render.common import finding_message, problem_text, rule_title
 from checklist.result import Finding, Result
 
 
 def _case(result: Result, f: Finding, lang: str) -> ET.Element:
     name = f"{f.rule} {f.period}" + (f" {f.person}" if f.person else "")
     case = ET.Element("testcase", classname=f"{f.unit}.{f.rule}", name=name)
-    detail = f"{f.message}\nrecords: {', '.join(map(str, f.records)) or '-'}"
+    detail = f"{finding_message(result, f, lang)}\nrecords: {', '.join(map(str, f.records)) or '-'}"
     if f.is_violation:
         failure = ET.SubElement(case, "failure", type=f.status, message=problem_text(result, f, lang))
         failure.text = detail

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from checklist.render.common import percent, previous_scores, rectifications, rule_title
+from checklist.render.common import near_miss_text, percent, previous_scores, rectifications, rule_title
 from checklist.render.words import STATUS, STATUS_ORDER, num
 from checklist.result import Finding, Result
 
@@ -142,7 +142,7 @@ def _problems(result: Result, t: dict, lang: str, by_unit: dict[str, list[Findin
             if f.records:
                 text += f"{sep}{t['records']}: {_records(f)}"
             if f.near_misses:
-                text += f"{sep}{t['near']}: " + "; ".join(f"{m.record} ({m.date}): {m.reason}" for m in f.near_misses)
+                text += f"{sep}{t['near']}: " + "; ".join(near_miss_text(m, lang) for m in f.near_misses)
             lines.append(text)
         blocks += [Block("heading", unit, 3), Block("numbered", items=lines)]
     return blocks

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from tabulate import tabulate
 
 from checklist.render import RenderOptions, register
-from checklist.render.common import percent, previous_scores
+from checklist.render.common import finding_message, near_miss_text, percent, previous_scores
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
 from checklist.result import Finding, Result
 
@@ -26,27 +26,13 @@ def _rule_title(result: Result, rule_id: str, lang: str) -> str:
     return rule_id
 
 
-def _message(result: Result, f: Finding, lang: str) -> str:
-    """The engine writes messages in the pack's language; other languages are composed from fields."""
-    if lang == result.language:
-        return f.message
-    title = _rule_title(result, f.rule, lang)
-    who = f" ({f.person})" if f.person else ""
-    status = STATUS[lang][f.status]
-    if f.kind in ("frequency", "deadline"):
-        detail = f"{num(f.count)} of {num(f.required)}" + (f", {num(f.missing)} missing" if f.missing else "")
-    else:
-        detail = f"deadline {f.due.isoformat()}"
-    return f"{f.period}{who} {title}: {detail} — {status}"
-
-
 def _detail(result: Result, f: Finding, lang: str) -> str:
     w = WORDS[lang]
-    parts = [_message(result, f, lang)]
+    parts = [finding_message(result, f, lang)]
     if f.outlook:
         parts.append(f"[{w[f.outlook]}]")
     if f.near_misses:
-        misses = "; ".join(f"{m.record}: {m.reason}" for m in f.near_misses[:2])
+        misses = "; ".join(near_miss_text(m, lang) for m in f.near_misses[:2])
         parts.append(f"({w['near_misses']}: {misses})")
     return " ".join(parts)
 

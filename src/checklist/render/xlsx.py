@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from checklist.render import RenderOptions, register
-from checklist.render.common import previous_scores, rectifications, rule_title, safe_text
+from checklist.render.common import (
+    finding_message,
+    near_miss_text,
+    previous_scores,
+    rectifications,
+    rule_title,
+    safe_text,
+)
 from checklist.render.words import STATUS
 from checklist.result import Result
 
@@ -140,7 +147,7 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
             groups.add([g.group, g.units, g.score, g.met, g.violations, g.due, g.worst_unit])
         sheets.append(groups)
     for f in result.findings:
-        misses = "; ".join(f"{m.record} {m.date}: {m.reason}" for m in f.near_misses)
+        misses = "; ".join(near_miss_text(m, lang) for m in f.near_misses)
         details.add(
             [
                 f.unit,
@@ -157,7 +164,7 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
                 f.person,
                 ", ".join(map(str, f.records)),
                 f.severity,
-                f.message,
+                finding_message(result, f, lang),
                 misses,
             ]
         )
