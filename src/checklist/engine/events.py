@@ -12,7 +12,14 @@ from checklist.engine.conditions import condition_mask
 from checklist.engine.context import Context, day_number, from_day_number
 from checklist.engine.messages import amount, event
 from checklist.pack.explain import FIELD_ZH, label
-from checklist.pack.model import Condition, DeadlineRule, EvidenceRule, PrecedenceRule, ResponseRule
+from checklist.pack.model import (
+    Condition,
+    DeadlineRule,
+    EvidenceRule,
+    PrecedenceRule,
+    ResponseRule,
+    RuleBase,
+)
 from checklist.result import Finding
 
 MINUTES_PER_DAY = 24 * 60
@@ -113,35 +120,32 @@ def _stamp(ctx: Context, row: int, end_of_day: bool) -> int:
     return int(ctx.dates[row]) * MINUTES_PER_DAY + minute
 
 
-def evaluate_response(ctx: Context, rule: ResponseRule) -> Iterator[Finding]:
-    """Each trigger needs a `then` record of its unit within the bound (days, or hours with times)."""
-    triggers = ctx.unit_rows(ctx.category_rows((rule.trigger,)))
-    answers = ctx.unit_rows(ctx.category_rows((rule.then,)))
-    subject = label(ctx.pack, rule.trigger, ctx.pack.language)
-    answer_word = label(ctx.pack, rule.then, ctx.pack.language)
+def _paired_events(
+    ctx: Context, rule: RuleBase, event_category: str, other_category: str
+) -> Iterator[tuple[str, int, dt.date, np.ndarray]]:
+    """(unit, event row, its day, the unit's rows of the other category) for each event in the window."""
+    events = ctx.unit_rows(ctx.category_rows((event_category,)))
+    others = ctx.unit_rows(ctx.category_rows((other_category,)))
+    empty = np.array([], dtype=np.int64)
     for unit in ctx.eval_units:
         if not ctx.applies(rule, unit):
             continue
         code = ctx.code[unit]
-        replies = answers.get(code, np.array([], dtype=np.int64))
-        for row in _in_window(ctx, triggers.get(code, np.array([], dtype=np.int64))).tolist():
+        for row in _in_window(ctx, events.get(code, empty)).tolist():
             day = from_day_number(ctx.dates[row])
-            status, deadline, reply = _answer(ctx, rule, row, replies)
-            if not ctx.active(unit, day, day):
-                continue
-            records = ctx.record_ids([row] + ([reply] if reply is not None else []))
-            yield _record_finding(
-                ctx,
-                rule.id,
-                rule.severity,
-                "response",
-                day,
-                deadline,
-                unit,
-                status,
-                records,
-                event(status, subject, answer_word, day, deadline, ctx.pack.language),
-            )
+            if ctx.active(unit, day, day):
+                yield unit, row, day, others.get(code, empty)
+
+
+def evaluate_response(ctx: Context, rule: ResponseRule) -> Iterator[Finding]:
+    """Each trigger needs a `then` record of its unit within the bound (days, or hours with times)."""
+    subject = label(ctx.pack, rule.trigger, ctx.pack.language)
+    answer_word = label(ctx.pack, rule.then, ctx.pack.language)
+    for unit, row, day, replies in _paired_events(ctx, rule, rule.trigger, rule.then):
+        status, deadline, reply = _answer(ctx, rule, row, replies)
+        records = ctx.record_ids([row] + ([reply] if reply is not None else []))
+        message = event(status, subject, answer_word, day, deadline, ctx.pack.language)
+        yield _record_finding(ctx, rule.id, rule.severity, "response", day, deadline, unit, status, records, message)
 
 
 def _answer(ctx: Context, rule: ResponseRule, trigger: int, replies: np.ndarray) -> tuple[str, dt.date, int | None]:
@@ -170,43 +174,30 @@ def _answer(ctx: Context, rule: ResponseRule, trigger: int, replies: np.ndarray)
 
 def evaluate_precedence(ctx: Context, rule: PrecedenceRule) -> Iterator[Finding]:
     """Each event needs a notice dated at least N (and at most M) days before it."""
-    events = ctx.unit_rows(ctx.category_rows((rule.event,)))
-    notices = ctx.unit_rows(ctx.category_rows((rule.notice,)))
     subject = label(ctx.pack, rule.event, ctx.pack.language)
     notice_word = label(ctx.pack, rule.notice, ctx.pack.language)
-    for unit in ctx.eval_units:
-        if not ctx.applies(rule, unit):
-            continue
-        code = ctx.code[unit]
-        sent = notices.get(code, np.array([], dtype=np.int64))
-        for row in _in_window(ctx, events.get(code, np.array([], dtype=np.int64))).tolist():
-            day = from_day_number(ctx.dates[row])
-            latest = day - dt.timedelta(days=rule.at_least_days_before)
-            most = rule.at_most_days_before
-            earliest = day_number(day) - most if most is not None else np.iinfo(np.int64).min
-            days = ctx.dates[sent]
-            on_time = sent[(days >= earliest) & (days <= day_number(latest))]
-            too_late = sent[(days > day_number(latest)) & (days <= day_number(day))]
-            if len(on_time):
-                status, notice = "met", int(on_time[-1])
-            elif len(too_late):
-                status, notice = "late", int(too_late[0])
-            else:
-                status, notice = "gap", None
-            records = ctx.record_ids([row] + ([notice] if notice is not None else []))
-            yield _record_finding(
-                ctx,
-                rule.id,
-                rule.severity,
-                "precedence",
-                day,
-                day,
-                unit,
-                status,
-                records,
-                event(status, subject, notice_word, day, latest, ctx.pack.language),
-                due=latest,
-            )
+    for unit, row, day, sent in _paired_events(ctx, rule, rule.event, rule.notice):
+        status, latest, notice = _notice(ctx, rule, day, sent)
+        records = ctx.record_ids([row] + ([notice] if notice is not None else []))
+        message = event(status, subject, notice_word, day, latest, ctx.pack.language)
+        yield _record_finding(
+            ctx, rule.id, rule.severity, "precedence", day, day, unit, status, records, message, due=latest
+        )
+
+
+def _notice(ctx: Context, rule: PrecedenceRule, day: dt.date, sent: np.ndarray) -> tuple[str, dt.date, int | None]:
+    """met: a notice inside [event − at_most, event − at_least]; late: one after that, by the event."""
+    latest = day - dt.timedelta(days=rule.at_least_days_before)
+    most = rule.at_most_days_before
+    earliest = day_number(day) - most if most is not None else np.iinfo(np.int64).min
+    days = ctx.dates[sent]
+    on_time = sent[(days >= earliest) & (days <= day_number(latest))]
+    if len(on_time):
+        return "met", latest, int(on_time[-1])
+    too_late = sent[(days > day_number(latest)) & (days <= day_number(day))]
+    if len(too_late):
+        return "late", latest, int(too_late[0])
+    return "gap", latest, None
 
 
 def evaluate_evidence(ctx: Context, rule: EvidenceRule) -> Iterator[Finding]:
