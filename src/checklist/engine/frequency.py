@@ -19,6 +19,7 @@ from checklist.pack.model import FrequencyRule
 from checklist.result import Finding, NearMiss
 
 NEAR_MISS_DAYS = 7
+AT_RISK_DAYS_PER_RECORD = 14
 MAX_NEAR_MISSES = 5
 
 
@@ -161,12 +162,15 @@ def _status(
 
 
 def _outlook(period: Period, last_day: dt.date, as_of: dt.date, missing: float, required: float) -> str:
-    """at_risk when fewer than a week remains, or less time remains than the share still missing."""
+    """at_risk when less than two weeks remain per missing record, or when, for a duty of several
+    records, the share of time left is smaller than the share of the requirement still missing."""
     total = (last_day - period.start).days + 1
     left = (last_day - as_of).days
-    if left < NEAR_MISS_DAYS:
+    if left < AT_RISK_DAYS_PER_RECORD * missing:
         return "at_risk"
-    return "at_risk" if left / total < missing / max(required, 1.0) else "on_track"
+    if required >= 2 and left / total < missing / required:
+        return "at_risk"
+    return "on_track"
 
 
 def _holiday_moves(ctx: Context, rule: FrequencyRule, plan: _Plan, lists: list[list[int]]) -> list[list[int]]:

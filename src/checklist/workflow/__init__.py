@@ -1,0 +1,1 @@
+"""The self-inspection workflow around an evaluation: reminders, rectification ledger, audit, calendar."""

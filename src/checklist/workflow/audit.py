@@ -1,0 +1,189 @@
+"""Integrity analysis: back-filled records, year-end cramming, texts copied across units, paper spacing.
+
+Each finding cites the rows it is about; none of them is a verdict, all are places to look — the
+seed's own complaints (突击补资料, 抄袭、雷同) turned into checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow.compute as pc
+
+from checklist.calendar import fiscal_year_of, period_containing, year_period
+from checklist.engine.match import category_masks
+from checklist.ledger import Ledger
+from checklist.pack.model import FrequencyRule, Pack
+
+BACKFILL_DAYS = 30
+CRAM_DAYS = 28
+COPY_MIN_CHARS = 15
+COPY_THRESHOLD = 0.7
+# The least spacing that makes "N per period" mean something when a rule sets none.
+DEFAULT_SPACING = {"year": 30, "half": 14, "quarter": 7, "month": 3, "week": 0}
+
+
+@dataclass
+class AuditFinding:
+    kind: str  # backfill | cramming | copied | spacing
+    unit: str
+    rows: list[int]
+    message: str
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+def _rows(ledger: Ledger, idx: np.ndarray | list[int]) -> list[int]:
+    numbers = ledger.table["row"].to_numpy()
+    return [int(numbers[i]) for i in idx]
+
+
+def backfilled(ledger: Ledger, days: int = BACKFILL_DAYS) -> list[AuditFinding]:
+    """Records entered (recorded_at) more than `days` after the activity's date, per unit."""
+    table = ledger.table
+    if "recorded_at" not in ledger.columns:
+        return []
+    lag = pc.days_between(table["date"], table["recorded_at"]).to_numpy(zero_copy_only=False)
+    lag = np.nan_to_num(lag.astype(float), nan=-1)
+    late = np.flatnonzero(lag > days)
+    units = table["unit"].to_pylist()
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    for i in late.tolist():
+        by_unit[units[i]].append(i)
+    return [
+        AuditFinding("backfill", unit, _rows(ledger, idx),
+                     f"{unit}: {len(idx)} record(s) entered more than {days} days after the activity "
+                     f"(up to {int(lag[idx].max())} days): 补录?", {"max_lag_days": int(lag[idx].max())})
+        for unit, idx in sorted(by_unit.items())
+    ]
+
+
+def cramming(ledger: Ledger, start_month: int = 1, days: int = CRAM_DAYS) -> list[AuditFinding]:
+    """A unit-year with an outsized share of its records in the year's last four weeks.
+
+    Flagged when that share is at least three times what even spacing gives, at least twice the
+    median of the other units' shares that year, and covers five records or more.
+    """
+    table = ledger.table
+    dates = table["date"].to_pylist()
+    units = table["unit"].to_pylist()
+    counts: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (unit, day) in enumerate(zip(units, dates, strict=True)):
+        counts[(unit, fiscal_year_of(day, start_month))].append(i)
+    shares: dict[int, dict[str, float]] = defaultdict(dict)
+    late_rows: dict[tuple[str, int], list[int]] = {}
+    for (unit, year), idx in counts.items():
+        end = year_period(year, start_month).end
+        cut = end - dt.timedelta(days=days - 1)
+        late_rows[(unit, year)] = [i for i in idx if cut <= dates[i] <= end]
+        shares[year][unit] = len(late_rows[(unit, year)]) / len(idx)
+    out = []
+    even = days / 365
+    for (unit, year), idx in sorted(late_rows.items()):
+        share = shares[year][unit]
+        peers = [s for u, s in shares[year].items() if u != unit]
+        peer_median = statistics.median(peers) if peers else even
+        if len(idx) >= 5 and share >= 3 * even and share >= 2 * peer_median:
+            out.append(AuditFinding(
+                "cramming", unit, _rows(ledger, idx),
+                f"{unit}: {len(idx)} of {len(counts[(unit, year)])} records of {year} ({share:.0%}) fall in its "
+                f"last {days} days; peers' median {peer_median:.0%}: 年底突击?",
+                {"year": year, "share": round(share, 3), "peer_median": round(peer_median, 3)},
+            ))
+    return out
+
+
+def _shingles(text: str, size: int = 3) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i : i + size] for i in range(max(len(compact) - size + 1, 1))}
+
+
+def copied_texts(ledger: Ledger, threshold: float = COPY_THRESHOLD) -> list[AuditFinding]:
+    """Near-identical long texts (title and any free-text column) in different units: MinHash + LSH."""
+    from datasketch import MinHash, MinHashLSH
+
+    table = ledger.table
+    columns = ["title", *(c for c in ledger.extra_columns if c in table.column_names)]
+    units = table["unit"].to_pylist()
+    lsh = MinHashLSH(threshold=threshold, num_perm=64)
+    texts: dict[str, tuple[int, str, set[str], MinHash]] = {}
+    for column in columns:
+        for i, text in enumerate(table[column].to_pylist()):
+            if not text or len(text) < COPY_MIN_CHARS:
+                continue
+            key = f"{column}:{i}"
+            grams = _shingles(text)
+            sketch = MinHash(num_perm=64)
+            sketch.update_batch([g.encode("utf-8") for g in grams])
+            lsh.insert(key, sketch)
+            texts[key] = (i, text, grams, sketch)
+    pairs: set[tuple[str, str]] = set()
+    for key, (i, _text, grams, sketch) in texts.items():
+        for other in lsh.query(sketch):
+            j, _other_text, other_grams, _ = texts[other]
+            if other <= key or units[i] == units[j]:
+                continue
+            exact = len(grams & other_grams) / len(grams | other_grams)  # confirm the estimate
+            if exact >= threshold:
+                pairs.add((key, other))
+    out = []
+    for a, b in sorted(pairs):
+        i, text, grams, _ = texts[a]
+        j, _, other_grams, _ = texts[b]
+        similarity = len(grams & other_grams) / len(grams | other_grams)
+        out.append(AuditFinding(
+            "copied", units[i], _rows(ledger, [i, j]),
+            f"{units[i]} and {units[j]}: texts {similarity:.0%} alike ('{text[:24]}…'): 抄袭、雷同?",
+            {"units": [units[i], units[j]], "similarity": round(similarity, 3)},
+        ))
+    return out
+
+
+def spacing(ledger: Ledger, pack: Pack) -> list[AuditFinding]:
+    """Records that satisfy one 'N per period' rule only on paper: too close to each other."""
+    table = ledger.table
+    masks = category_masks(pack, table["activity"].combine_chunks(), table["title"].combine_chunks())
+    dates = table["date"].to_pylist()
+    units = table["unit"].to_pylist()
+    duplicate = table["duplicate"].to_pylist()
+    out = []
+    start_month = pack.calendar.year_start_month
+    for rule in pack.active_rules:
+        if not isinstance(rule, FrequencyRule) or rule.minimum < 2:
+            continue
+        gap = rule.min_interval_days or DEFAULT_SPACING[rule.every]
+        if not gap:
+            continue
+        mask = np.zeros(table.num_rows, dtype=bool)
+        for cid in rule.category_ids:
+            mask |= masks[cid]
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i in np.flatnonzero(mask).tolist():
+            if duplicate[i]:
+                continue
+            groups[(units[i], period_containing(rule.every, dates[i], start_month).label)].append(i)
+        for (unit, period), idx in sorted(groups.items()):
+            idx.sort(key=lambda i: dates[i])
+            close = [(a, b) for a, b in itertools.pairwise(idx) if (dates[b] - dates[a]).days < gap]
+            for a, b in close:
+                out.append(AuditFinding(
+                    "spacing", unit, _rows(ledger, [a, b]),
+                    f"{unit}: two records for '{rule.title}' in {period} only {(dates[b] - dates[a]).days} day(s) "
+                    f"apart (less than {gap}): 两次仅隔数日,实为一次?",
+                    {"rule": rule.id, "period": period, "days": (dates[b] - dates[a]).days},
+                ))
+    return out
+
+
+def audit(ledger: Ledger, pack: Pack, backfill_days: int = BACKFILL_DAYS) -> list[AuditFinding]:
+    start_month = pack.calendar.year_start_month
+    return [
+        *backfilled(ledger, backfill_days),
+        *cramming(ledger, start_month),
+        *copied_texts(ledger),
+        *spacing(ledger, pack),
+    ]
