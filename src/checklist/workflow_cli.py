@@ -54,8 +54,11 @@ def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     result = evaluate(pack, ledger, year=args.year, as_of=as_of, units=args.unit, **_side(args))
     changes = update_plan(result, existing)
     write_output(write_plan(changes.items), args.output, out)
-    print(f"{args.output}: {len(changes.items)} item(s); new {len(changes.opened)}, closed {len(changes.closed)}, "
-          f"overdue {len(changes.overdue)}", file=sys.stderr)
+    print(
+        f"{args.output}: {len(changes.items)} item(s); new {len(changes.opened)}, closed {len(changes.closed)}, "
+        f"overdue {len(changes.overdue)}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -76,14 +79,27 @@ def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     titles = {r["id"]: r["title"] for r in result.rules}
     rows = reminder_rows(result, args.within, titles)
     if args.format == "json":
-        out.write(json.dumps({"as_of": str(as_of), "within": args.within, "reminders": rows}, ensure_ascii=False,
-                             indent=2) + "\n")
+        out.write(
+            json.dumps({"as_of": str(as_of), "within": args.within, "reminders": rows}, ensure_ascii=False, indent=2)
+            + "\n"
+        )
     elif rows:
-        table = [[r["unit"], r["title"], r["period"] + (f" {r['person']}" if r["person"] else ""),
-                  f"{r['missing']:g}", r["due"], r["days_left"], "有风险" if r["outlook"] == "at_risk" else ""]
-                 for r in rows]
-        out.write(tabulate(table, headers=["单位", "职责", "期间", "尚缺", "截止", "剩余天数", ""],
-                           disable_numparse=True) + "\n")
+        table = [
+            [
+                r["unit"],
+                r["title"],
+                r["period"] + (f" {r['person']}" if r["person"] else ""),
+                f"{r['missing']:g}",
+                r["due"],
+                r["days_left"],
+                "有风险" if r["outlook"] == "at_risk" else "",
+            ]
+            for r in rows
+        ]
+        out.write(
+            tabulate(table, headers=["单位", "职责", "期间", "尚缺", "截止", "剩余天数", ""], disable_numparse=True)
+            + "\n"
+        )
     else:
         out.write(f"截至 {as_of},未来 {args.within} 天内没有到期事项。\n")
     return 1 if rows else 0

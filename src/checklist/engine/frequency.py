@@ -163,12 +163,12 @@ def _status(
 
 def _outlook(period: Period, last_day: dt.date, as_of: dt.date, missing: float, required: float) -> str:
     """at_risk when less than two weeks remain per missing record, or when, for a duty of several
-    records, the share of time left is smaller than the share of the requirement still missing."""
+    records, less than half the duty's own pace (period ÷ required) remains per missing record."""
     total = (last_day - period.start).days + 1
     left = (last_day - as_of).days
     if left < AT_RISK_DAYS_PER_RECORD * missing:
         return "at_risk"
-    if required >= 2 and left / total < missing / required:
+    if required >= 2 and left < missing * total / required / 2:
         return "at_risk"
     return "on_track"
 

@@ -55,9 +55,14 @@ def backfilled(ledger: Ledger, days: int = BACKFILL_DAYS) -> list[AuditFinding]:
     for i in late.tolist():
         by_unit[units[i]].append(i)
     return [
-        AuditFinding("backfill", unit, _rows(ledger, idx),
-                     f"{unit}: {len(idx)} record(s) entered more than {days} days after the activity "
-                     f"(up to {int(lag[idx].max())} days): 补录?", {"max_lag_days": int(lag[idx].max())})
+        AuditFinding(
+            "backfill",
+            unit,
+            _rows(ledger, idx),
+            f"{unit}: {len(idx)} record(s) entered more than {days} days after the activity "
+            f"(up to {int(lag[idx].max())} days): 补录?",
+            {"max_lag_days": int(lag[idx].max())},
+        )
         for unit, idx in sorted(by_unit.items())
     ]
 
@@ -88,12 +93,16 @@ def cramming(ledger: Ledger, start_month: int = 1, days: int = CRAM_DAYS) -> lis
         peers = [s for u, s in shares[year].items() if u != unit]
         peer_median = statistics.median(peers) if peers else even
         if len(idx) >= 5 and share >= 3 * even and share >= 2 * peer_median:
-            out.append(AuditFinding(
-                "cramming", unit, _rows(ledger, idx),
-                f"{unit}: {len(idx)} of {len(counts[(unit, year)])} records of {year} ({share:.0%}) fall in its "
-                f"last {days} days; peers' median {peer_median:.0%}: 年底突击?",
-                {"year": year, "share": round(share, 3), "peer_median": round(peer_median, 3)},
-            ))
+            out.append(
+                AuditFinding(
+                    "cramming",
+                    unit,
+                    _rows(ledger, idx),
+                    f"{unit}: {len(idx)} of {len(counts[(unit, year)])} records of {year} ({share:.0%}) fall in its "
+                    f"last {days} days; peers' median {peer_median:.0%}: 年底突击?",
+                    {"year": year, "share": round(share, 3), "peer_median": round(peer_median, 3)},
+                )
+            )
     return out
 
 
@@ -135,11 +144,15 @@ def copied_texts(ledger: Ledger, threshold: float = COPY_THRESHOLD) -> list[Audi
         i, text, grams, _ = texts[a]
         j, _, other_grams, _ = texts[b]
         similarity = len(grams & other_grams) / len(grams | other_grams)
-        out.append(AuditFinding(
-            "copied", units[i], _rows(ledger, [i, j]),
-            f"{units[i]} and {units[j]}: texts {similarity:.0%} alike ('{text[:24]}…'): 抄袭、雷同?",
-            {"units": [units[i], units[j]], "similarity": round(similarity, 3)},
-        ))
+        out.append(
+            AuditFinding(
+                "copied",
+                units[i],
+                _rows(ledger, [i, j]),
+                f"{units[i]} and {units[j]}: texts {similarity:.0%} alike ('{text[:24]}…'): 抄袭、雷同?",
+                {"units": [units[i], units[j]], "similarity": round(similarity, 3)},
+            )
+        )
     return out
 
 
@@ -170,12 +183,16 @@ def spacing(ledger: Ledger, pack: Pack) -> list[AuditFinding]:
             idx.sort(key=lambda i: dates[i])
             close = [(a, b) for a, b in itertools.pairwise(idx) if (dates[b] - dates[a]).days < gap]
             for a, b in close:
-                out.append(AuditFinding(
-                    "spacing", unit, _rows(ledger, [a, b]),
-                    f"{unit}: two records for '{rule.title}' in {period} only {(dates[b] - dates[a]).days} day(s) "
-                    f"apart (less than {gap}): 两次仅隔数日,实为一次?",
-                    {"rule": rule.id, "period": period, "days": (dates[b] - dates[a]).days},
-                ))
+                out.append(
+                    AuditFinding(
+                        "spacing",
+                        unit,
+                        _rows(ledger, [a, b]),
+                        f"{unit}: two records for '{rule.title}' in {period} only {(dates[b] - dates[a]).days} day(s) "
+                        f"apart (less than {gap}): 两次仅隔数日,实为一次?",
+                        {"rule": rule.id, "period": period, "days": (dates[b] - dates[a]).days},
+                    )
+                )
     return out
 
 

@@ -9,15 +9,22 @@ from checklist.pack.explain import explain
 from checklist.pack.model import DeadlineRule, FrequencyRule, Pack
 from checklist.result import Finding
 
-FREQ = {"week": ("WEEKLY", 1), "month": ("MONTHLY", 1), "quarter": ("MONTHLY", 3), "half": ("MONTHLY", 6),
-        "year": ("YEARLY", 1)}
+FREQ = {
+    "week": ("WEEKLY", 1),
+    "month": ("MONTHLY", 1),
+    "quarter": ("MONTHLY", 3),
+    "half": ("MONTHLY", 6),
+    "year": ("YEARLY", 1),
+}
 
 
 def due_dates(pack: Pack, rule: FrequencyRule, year: int) -> list[dt.date]:
     """The last day of every counting interval of the (fiscal) year: when the duty falls due."""
     span = year_period(year, pack.calendar.year_start_month)
-    return [counting_interval(p, rule.window, pack.calendar.year_start_month)[1]
-            for p in periods(rule.every, span.start, span.end, pack.calendar.year_start_month)]
+    return [
+        counting_interval(p, rule.window, pack.calendar.year_start_month)[1]
+        for p in periods(rule.every, span.start, span.end, pack.calendar.year_start_month)
+    ]
 
 
 def rrule(rule: FrequencyRule, dates: list[dt.date]) -> dict[str, object]:

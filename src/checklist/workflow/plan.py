@@ -17,7 +17,18 @@ from checklist.render.common import item_id, problem_text, rectifications
 from checklist.result import Result
 
 COLUMNS = [
-    "编号", "单位", "规则", "期间", "问题", "整改措施", "责任人", "整改时限", "状态", "销号日期", "销号依据", "备注",
+    "编号",
+    "单位",
+    "规则",
+    "期间",
+    "问题",
+    "整改措施",
+    "责任人",
+    "整改时限",
+    "状态",
+    "销号日期",
+    "销号依据",
+    "备注",
 ]
 OPEN, CLOSED, OVERDUE = "未整改", "已销号", "逾期"
 EDITABLE = ("整改措施", "责任人", "整改时限", "备注")
@@ -41,8 +52,20 @@ class Item:
     row: int = 0  # where it stood in the ledger that was read (0: new)
 
     def cells(self) -> list[object]:
-        return [self.item, self.unit, self.rule, self.period, self.problem, self.measure, self.owner, self.deadline,
-                self.status, self.closed_on, self.closed_by, self.notes]
+        return [
+            self.item,
+            self.unit,
+            self.rule,
+            self.period,
+            self.problem,
+            self.measure,
+            self.owner,
+            self.deadline,
+            self.status,
+            self.closed_on,
+            self.closed_by,
+            self.notes,
+        ]
 
 
 @dataclass
@@ -89,8 +112,9 @@ def read_plan(path: str | Path) -> list[Item]:
     header = [_text(h) for h in grid[0]]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise LedgerError(Problem(Location(file, 1), f"missing column(s) {', '.join(missing)}; expected "
-                                  f"{', '.join(COLUMNS)}"))
+        raise LedgerError(
+            Problem(Location(file, 1), f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+        )
     at = {name: header.index(name) for name in COLUMNS}
     items, seen = [], {}
     for number, values in enumerate(grid[1:], start=2):
@@ -103,27 +127,39 @@ def read_plan(path: str | Path) -> list[Item]:
         if ident in seen:
             raise LedgerError(Problem(Location(file, number), f"编号 {ident} repeats row {seen[ident]}"))
         seen[ident] = number
-        items.append(Item(
-            item=ident, unit=_text(cell["单位"]), rule=_text(cell["规则"]), period=_text(cell["期间"]),
-            problem=_text(cell["问题"]), measure=_text(cell["整改措施"]), owner=_text(cell["责任人"]),
-            deadline=_day(file, number, "整改时限", cell["整改时限"]), status=_text(cell["状态"]) or OPEN,
-            closed_on=_day(file, number, "销号日期", cell["销号日期"]), closed_by=_text(cell["销号依据"]),
-            notes=_text(cell["备注"]), row=number,
-        ))
+        items.append(
+            Item(
+                item=ident,
+                unit=_text(cell["单位"]),
+                rule=_text(cell["规则"]),
+                period=_text(cell["期间"]),
+                problem=_text(cell["问题"]),
+                measure=_text(cell["整改措施"]),
+                owner=_text(cell["责任人"]),
+                deadline=_day(file, number, "整改时限", cell["整改时限"]),
+                status=_text(cell["状态"]) or OPEN,
+                closed_on=_day(file, number, "销号日期", cell["销号日期"]),
+                closed_by=_text(cell["销号依据"]),
+                notes=_text(cell["备注"]),
+                row=number,
+            )
+        )
     return items
 
 
 def update_plan(result: Result, existing: list[Item], lang: str = "zh") -> PlanChanges:
     """Close items whose violation is gone, flag overdue ones, append new violations."""
-    by_id = {
-        item_id(f.unit, f.rule, f.period, f.person): f for f in result.findings
-    }
+    by_id = {item_id(f.unit, f.rule, f.period, f.person): f for f in result.findings}
     changes = PlanChanges(items=[])
     known = set()
     for item in existing:
         known.add(item.item)
         finding = by_id.get(item.item)
-        if item.status != CLOSED and finding is not None and finding.status in ("met", "waived"):
+        if item.status != CLOSED and finding is None and _checked_again(result, item):
+            # A record-level problem (evidence, response) leaves no finding once it is fixed.
+            item = replace(item, status=CLOSED, closed_on=result.as_of, closed_by="复核已无此问题")
+            changes.closed.append(item.item)
+        elif item.status != CLOSED and finding is not None and finding.status in ("met", "waived"):
             basis = "记录 " + ", ".join(map(str, finding.records)) if finding.records else finding.status
             if finding.waiver:
                 basis = f"豁免: {finding.waiver.reason}"
@@ -139,13 +175,32 @@ def update_plan(result: Result, existing: list[Item], lang: str = "zh") -> PlanC
         if r.item in known:
             continue
         late = r.deadline < result.as_of
-        changes.items.append(Item(item=r.item, unit=r.unit, rule=r.rule, period=r.period,
-                                  problem=problem_text(result, r.finding, lang), deadline=r.deadline,
-                                  status=OVERDUE if late else OPEN))
+        changes.items.append(
+            Item(
+                item=r.item,
+                unit=r.unit,
+                rule=r.rule,
+                period=r.period,
+                problem=problem_text(result, r.finding, lang),
+                deadline=r.deadline,
+                status=OVERDUE if late else OPEN,
+            )
+        )
         changes.opened.append(r.item)
         if late:
             changes.overdue.append(r.item)
     return changes
+
+
+def _checked_again(result: Result, item: Item) -> bool:
+    """Whether this evaluation looked at the item's unit, rule and day again (record-level items only:
+    their period is a date; a period label such as 2024-Q3 always has a finding when evaluated)."""
+    try:
+        day = dt.date.fromisoformat(item.period)
+    except ValueError:
+        return False
+    evaluated = any(u.unit == item.unit for u in result.units) and any(r["id"] == item.rule for r in result.rules)
+    return evaluated and result.window.from_ <= day <= min(result.window.to, result.as_of)
 
 
 def write_plan(items: list[Item]) -> bytes:

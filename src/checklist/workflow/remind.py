@@ -11,9 +11,7 @@ from checklist.result import Finding, Result
 def reminders(result: Result, within: int) -> list[Finding]:
     """`due` findings whose last day is within `within` days of as_of, and every `due` one at risk."""
     horizon = result.as_of + dt.timedelta(days=within)
-    return [
-        f for f in result.findings if f.status == "due" and (f.due <= horizon or f.outlook == "at_risk")
-    ]
+    return [f for f in result.findings if f.status == "due" and (f.due <= horizon or f.outlook == "at_risk")]
 
 
 def reminder_rows(result: Result, within: int, title: dict[str, str]) -> list[dict[str, Any]]:
