@@ -218,3 +218,22 @@ def test_calendar_with_a_ledger_adds_the_units_due_items(tmp_path):
 def test_calendar_unit_needs_a_ledger(args, capsys):
     assert main(args) == 2
     assert "--unit needs --ledger" in capsys.readouterr().err
+
+
+def test_audit_section_in_html_and_docx(tmp_path):
+    import docx
+
+    planted = _planted(tmp_path)
+    html = tmp_path / "r.html"
+    assert (
+        main(["evaluate", str(planted), "--as-of", "2024-12-31", "--audit", "--format", "html", "-o", str(html)]) == 1
+    )
+    page = html.read_text(encoding="utf-8")
+    assert "台账真实性提示" in page and page.count("<tr><td>backfill</td>") == 1 and "<tr><td>copied</td>" in page
+    report = tmp_path / "r.docx"
+    assert (
+        main(["evaluate", str(planted), "--as-of", "2024-12-31", "--audit", "--format", "docx", "-o", str(report)]) == 1
+    )
+    texts = [p.text for p in docx.Document(report).paragraphs]
+    start = texts.index("台账真实性提示")
+    assert len([t for t in texts[start + 1 :] if "?" in t]) == 4  # the four planted problems, each a question

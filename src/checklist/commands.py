@@ -54,6 +54,7 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="add last year's result per unit, when the ledger covers it",
     )
+    p.add_argument("--audit", action="store_true", help="add integrity warnings (as `checklist audit`) to the report")
     p.set_defaults(handler=cmd_evaluate)
 
 
@@ -90,6 +91,13 @@ def _evaluate(args: argparse.Namespace):  # noqa: ANN202 - returns (Result, Pack
         group_by=args.group_by,
         compare_previous=args.compare_previous,
     )
+    if args.audit:
+        from checklist.result import IntegrityNote
+        from checklist.workflow.audit import audit
+
+        _progress("auditing…")
+        notes = [IntegrityNote(kind=f.kind, unit=f.unit, rows=f.rows, message=f.message) for f in audit(ledger, pack)]
+        result = result.model_copy(update={"integrity": notes})
     _progress("")
     return result, pack
 

@@ -113,6 +113,15 @@ class Comparison(_Frozen):
     units: list[UnitSummary]
 
 
+class IntegrityNote(_Frozen):
+    """An integrity warning (`--audit`): back-filled, crammed, copied or too-close records."""
+
+    kind: str
+    unit: str
+    rows: list[int]
+    message: str
+
+
 class PackRef(_Frozen):
     id: str
     version: str
@@ -150,6 +159,7 @@ class Result(_Frozen):
     rules: list[dict[str, Any]] = Field(default_factory=list)
     groups: list[GroupSummary] = Field(default_factory=list)
     previous: Comparison | None = None
+    integrity: list[IntegrityNote] = Field(default_factory=list)
 
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.is_violation]

@@ -335,7 +335,7 @@ def _repeated(key: np.ndarray) -> np.ndarray:
     if not len(key):
         return np.array([], dtype=np.int64)
     low, high = int(key.min()), int(key.max())
-    if high - low < 50_000_000:  # a counting table is cheaper than hashing or sorting a million keys
+    if high - low < max(8 * len(key), 1 << 20):  # a small counting table beats hashing or sorting
         counts = np.bincount(key - low)
         return np.flatnonzero(counts[key - low] > 1)
     ordered = np.sort(key)

@@ -175,6 +175,18 @@ def _violations(result: Result, lang: str) -> str:
     )
 
 
+def _integrity(result: Result, lang: str) -> str:
+    if not result.integrity:
+        return ""
+    title = "台账真实性提示" if lang == "zh" else "Integrity warnings"
+    rows = "".join(
+        f"<tr><td>{escape(n.kind)}</td><td>{_t(n.unit)}</td><td>{_t(n.message)}</td>"
+        f"<td>{escape(', '.join(map(str, n.rows[:30])))}</td></tr>"
+        for n in result.integrity
+    )
+    return f"<h2>{title}</h2><table id='integrity'>{rows}</table>"
+
+
 def _data_problems(result: Result, lang: str) -> str:
     w = WORDS[lang]
     rejected = "".join(f"<tr><td>{r.row}</td><td>{_t(r.reason)}</td></tr>" for r in result.rejected)
@@ -223,7 +235,7 @@ def render_html(result: Result, options: RenderOptions) -> str:
         f"<h1>{t['title']}</h1><p class='meta'>{meta}</p><p class='legend'>{legend}</p>"
         f"<h2>{t['scores']}</h2>{_score_chart(units, lang)}{_groups(result, lang)}"
         f"<h2>{t['matrix']}</h2>{_matrix(result, lang, by_pair, units)}"
-        f"<h2>{t['violations']}</h2>{_violations(result, lang)}"
+        f"<h2>{t['violations']}</h2>{_violations(result, lang)}{_integrity(result, lang)}"
         f"<h2>{t['timeline']}</h2>{timelines}"
         f"{_data_problems(result, lang)}</body></html>\n"
     )

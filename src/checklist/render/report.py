@@ -43,6 +43,8 @@ TEXT = {
         "maybe": "可能是",
         "none": "无",
         "group_cols": ["上级", "单位数", "得分", "未达标", "得分最低单位"],
+        "integrity": "台账真实性提示",
+        "rows": "行",
         "previous": "(上年得分 {score})",
     },
     "en": {
@@ -74,6 +76,8 @@ TEXT = {
         "maybe": "maybe",
         "none": "none",
         "group_cols": ["parent", "units", "score", "violations", "lowest unit"],
+        "integrity": "Integrity warnings",
+        "rows": "rows",
         "previous": " (previous year {score})",
     },
 }
@@ -186,13 +190,17 @@ def _annex(result: Result, t: dict) -> list[Block]:
         + (f" ({t['maybe']} {hints[activity]})" if hints[activity] else "")
         for activity, rows in sorted(counts.items(), key=lambda kv: -len(kv[1]))
     ] or [t["none"]]
-    return [
+    blocks = [
         Block("heading", t["annex"], 2),
         Block("para", t["rejected"]),
         Block("bullets", items=rejected),
         Block("para", t["unmatched"]),
         Block("bullets", items=unmatched),
     ]
+    if result.integrity:
+        notes = [f"{n.message} ({t['rows']}: {', '.join(map(str, n.rows[:30]))})" for n in result.integrity]
+        blocks += [Block("para", t["integrity"]), Block("bullets", items=notes)]
+    return blocks
 
 
 def _year_label(start: dt.date, end: dt.date, lang: str) -> str:
