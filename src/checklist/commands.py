@@ -7,9 +7,13 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from checklist.errors import UsageError
+
+if TYPE_CHECKING:
+    from checklist.pack.model import Pack
+    from checklist.result import Result
 
 DEFAULT_PACK = "ideology-responsibility"
 
@@ -64,7 +68,7 @@ def _progress(step: str) -> None:
         print(f"\r\x1b[2K{step}" if step else "\r\x1b[2K", end="", file=sys.stderr, flush=True)
 
 
-def _evaluate(args: argparse.Namespace):  # noqa: ANN202 - returns (Result, Pack)
+def _evaluate(args: argparse.Namespace) -> tuple[Result, Pack]:
     from checklist.engine import evaluate
     from checklist.ledger import read_ledger
     from checklist.ledger.side import read_roster, read_units, read_waivers
@@ -102,7 +106,7 @@ def _evaluate(args: argparse.Namespace):  # noqa: ANN202 - returns (Result, Pack
     return result, pack
 
 
-def _exit_code(result, fail_on: str) -> int:  # noqa: ANN001
+def _exit_code(result: Result, fail_on: str) -> int:
     if fail_on == "never":
         return 0
     if result.violations():

@@ -6,13 +6,17 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from checklist.commands import DEFAULT_PACK, add_ledger_options, parse_day, write_output
 from checklist.errors import UsageError
 
+if TYPE_CHECKING:
+    from checklist.ledger import Ledger
+    from checklist.pack.model import Pack
 
-def _load(args: argparse.Namespace):  # noqa: ANN202 - (Pack, Ledger)
+
+def _load(args: argparse.Namespace) -> tuple[Pack, Ledger]:
     from checklist.ledger import read_ledger
     from checklist.pack import load_packs
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,6 +192,5 @@ def read_waivers(path: str | Path) -> list[Waiver]:
 
 
 def norm_unit(text: str) -> str:
-    import unicodedata
-
+    """Unit names compare after NFKC and trimming, as in the ledger."""
     return unicodedata.normalize("NFKC", text).strip()

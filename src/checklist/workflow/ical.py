@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from icalendar import Event
+
 from checklist.calendar import counting_interval, periods, year_period
 from checklist.pack.explain import explain
 from checklist.pack.model import DeadlineRule, FrequencyRule, Pack
@@ -71,9 +73,7 @@ def duty_calendar(pack: Pack, year: int, lang: str, due: list[Finding] | None = 
     return cal.to_ical()
 
 
-def _event(uid: str, summary: str, day: dt.date, stamp: dt.datetime):  # noqa: ANN202 - icalendar.Event
-    from icalendar import Event
-
+def _event(uid: str, summary: str, day: dt.date, stamp: dt.datetime) -> Event:
     event = Event()
     event.add("uid", f"{uid}@checklist")
     event.add("summary", summary)
