@@ -117,7 +117,7 @@ def _finding(
     period = plan.periods[i]
     _cs, ce = plan.intervals[i]
     kept, too_close = _spaced(ctx, rule, rows)
-    count = float(values[kept].sum()) if values is not None and kept else float(len(kept) if values is None else 0)
+    count = float(len(kept)) if values is None else float(values[kept].sum())
     required, maximum = float(rule.minimum), rule.maximum
     status, missing, excess = _status(count, required, maximum, ce, ctx.as_of)
     outlook = _outlook(period, ce, ctx.as_of, missing, required) if status == "due" else None
@@ -196,7 +196,7 @@ def _holiday_moves(ctx: Context, rule: FrequencyRule, plan: _Plan, lists: list[l
                 holidays = sum(is_public_holiday(d) for d in out)
                 if holidays and len(out) - holidays <= tolerance:
                     lists[j].remove(row)
-                    lists[i].append(row)
+                    lists[i] = sorted([*lists[i], row], key=lambda r: ctx.dates[r])
                     break
     return lists
 
