@@ -20,6 +20,7 @@ from checklist.ledger.columns import find_header_row, first_nonblank_row, map_co
 from checklist.notice import Notice
 
 SNIFF_BYTES = 256 * 1024
+CHUNK_ROWS = 100_000
 DELIMITERS = (",", ";", "\t")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
@@ -194,9 +195,13 @@ def _read_csv_arrow(
 
 
 def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]) -> RawTable:
-    """Slow but exact: every record keeps its spreadsheet row; ragged and garbled rows are reported."""
+    """Slow but exact: every record keeps its spreadsheet row; ragged and garbled rows are reported.
+
+    Cells move into Arrow every CHUNK_ROWS records, so Python holds one chunk of strings at a time.
+    """
     width = len(headers)
     cells: list[list[str]] = [[] for _ in range(width)]
+    chunks: list[list[pa.Array]] = [[] for _ in range(width)]
     rows: list[int] = []
     notices: list[Notice] = []
     garbled: list[int] = []
@@ -214,6 +219,9 @@ def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: in
             for i, value in enumerate(record):
                 cells[i].append(value)
             rows.append(number)
+            if len(cells[0]) >= CHUNK_ROWS:
+                _flush(cells, chunks)
+    _flush(cells, chunks)
     if garbled:
         notices.append(
             Notice(
@@ -231,8 +239,15 @@ def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: in
                 "the extra cells are ignored",
             )
         )
-    columns = [pa.array(c, type=pa.string()) for c in cells]
+    columns = [pa.concat_arrays(c) if c else pa.array([], type=pa.string()) for c in chunks]
     return RawTable(headers, header_index + 1, columns, pa.array(rows, type=pa.int32()), notices)
+
+
+def _flush(cells: list[list[str]], chunks: list[list[pa.Array]]) -> None:
+    if cells and cells[0]:
+        for i, column in enumerate(cells):
+            chunks[i].append(pa.array(column, type=pa.string()))
+            column.clear()
 
 
 # ---------------------------------------------------------------- Excel
