@@ -237,5 +237,5 @@ def test_docx_report_reopens_with_the_same_parts(result):
     assert [c.text for c in fixes.rows[0].cells] == ["编号", "单位", "问题", "整改措施", "责任人", "整改时限", "状态"]
     assert [row.cells[1].text for row in fixes.rows[1:]] == ["'" + INJECTION] * 2
     assert [row.cells[5].text for row in fixes.rows[1:]] == ["2025-01-31", "2024-09-30"]
-    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
-    assert numbered[0].startswith("2024「每年专题研究意识形态工作不少于2次」要求2,实际1(未达标)")
+    numbered = [p.text for p in document.paragraphs if p.text.startswith("1. ")]
+    assert numbered[0].startswith("1. 2024「每年专题研究意识形态工作不少于2次」要求2,实际1(未达标)")

@@ -25,9 +25,34 @@ def _east_asian_font(document: Any) -> None:
     fonts.set(qn("w:eastAsia"), FONT)
 
 
+PAGE_WIDTH_CM = 16.0
+MIN_WIDTH_CM = 2.0
+BLANK_WIDTH = 16  # columns left for people to fill in (整改措施, 责任人) get room to write
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _column_widths(block: Block) -> list[float]:
+    """Share the page by how much each column says (capped, so one long cell cannot take it all)."""
+    need = [max([_text_width(h), *(_text_width(str(r[i])) for r in block.rows)]) for i, h in enumerate(block.headers)]
+    need = [min(max(n, 4), 60) for n in need]
+    for i in range(len(need)):
+        if block.rows and all(str(r[i]).startswith("(") and str(r[i]).endswith(")") for r in block.rows):
+            need[i] = max(need[i], BLANK_WIDTH)
+    total = sum(need)
+    widths = [max(MIN_WIDTH_CM, PAGE_WIDTH_CM * n / total) for n in need]
+    scale = PAGE_WIDTH_CM / sum(widths)
+    return [w * scale for w in widths]
+
+
 def _table(document: Any, block: Block) -> None:
+    from docx.shared import Cm
+
     table = document.add_table(rows=1, cols=len(block.headers))
     table.style = "Table Grid"
+    table.autofit = False
     for cell, header in zip(table.rows[0].cells, block.headers, strict=True):
         cell.text = header
         for run in cell.paragraphs[0].runs:
@@ -36,6 +61,10 @@ def _table(document: Any, block: Block) -> None:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = safe_text(value)
+    for column, width in zip(table.columns, _column_widths(block), strict=True):
+        column.width = Cm(width)  # the table grid, which WPS and LibreOffice follow
+        for cell in column.cells:
+            cell.width = Cm(width)  # the cells, which Word follows
 
 
 def _add(document: Any, block: Block) -> None:
@@ -47,10 +76,12 @@ def _add(document: Any, block: Block) -> None:
         document.add_paragraph(safe_text(block.text))
     elif block.kind == "table":
         _table(document, block)
+    elif block.kind == "numbered":  # numbered by hand: Word's list numbering would run on across units
+        for n, item in enumerate(block.items, start=1):
+            document.add_paragraph(f"{n}. {safe_text(item)}")
     else:
-        style = "List Number" if block.kind == "numbered" else "List Bullet"
         for item in block.items:
-            document.add_paragraph(safe_text(item), style=style)
+            document.add_paragraph(safe_text(item), style="List Bullet")
 
 
 @register("docx")
