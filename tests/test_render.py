@@ -165,7 +165,7 @@ def test_xlsx_has_five_sheets_with_typed_cells(result):
     ]
     assert next([c.value for c in r] for r in book["无效行"].iter_rows(min_row=2)) == [
         5,
-        "unparseable date '2024-13-01'",
+        "无法识别的日期“2024-13-01”",  # the reader's English reason, in the workbook's language
     ]
 
 
@@ -239,3 +239,25 @@ def test_docx_report_reopens_with_the_same_parts(result):
     assert [row.cells[5].text for row in fixes.rows[1:]] == ["2025-01-31", "2024-09-30"]
     numbered = [p.text for p in document.paragraphs if p.text.startswith("1. ")]
     assert numbered[0].startswith("1. 2024「每年专题研究意识形态工作不少于2次」要求2,实际1(未达标)")
+
+
+@pytest.mark.parametrize(
+    ("reason", "zh"),
+    [
+        ("no date", "未填日期"),
+        ("empty activity", "活动类型为空"),
+        ("unparseable date '2024-13-01': no such day", "日期“2024-13-01”不存在"),
+        (
+            "imprecise date '2024年3月上旬': only the ten-day part of the month is given; write a day",
+            "日期“2024年3月上旬”只写到旬,请写明具体日期",
+        ),
+        ("学时 '两小时' is not a number", "学时“两小时”不是数字"),
+        ("summary row '合计', not an activity", "“合计”是合计行,不是活动"),
+        ("something new", "something new"),
+    ],
+)
+def test_rejected_reasons_read_in_chinese(reason, zh):
+    from checklist.render.words import reason_text
+
+    assert reason_text(reason, "zh") == zh
+    assert reason_text(reason, "en") == reason

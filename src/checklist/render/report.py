@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from checklist.render.common import near_miss_text, percent, previous_scores, rectifications, rule_title
-from checklist.render.words import STATUS, STATUS_ORDER, num
+from checklist.render.words import STATUS, STATUS_ORDER, num, reason_text
 from checklist.result import Finding, Result
 
 TEXT = {
@@ -178,8 +178,8 @@ def _next_steps(result: Result, t: dict, lang: str) -> list[Block]:
     return [Block("heading", t["s4"], 2), Block("bullets", items=lines)]
 
 
-def _annex(result: Result, t: dict) -> list[Block]:
-    rejected = [t["row"].format(row=r.row, reason=r.reason) for r in result.rejected] or [t["none"]]
+def _annex(result: Result, t: dict, lang: str) -> list[Block]:
+    rejected = [t["row"].format(row=r.row, reason=reason_text(r.reason, lang)) for r in result.rejected] or [t["none"]]
     counts: dict[str, list[int]] = defaultdict(list)
     hints: dict[str, str | None] = {}
     for u in result.unmatched:
@@ -224,5 +224,5 @@ def build_report(result: Result, lang: str) -> list[Block]:
         *_problems(result, t, lang, by_unit),
         *_measures(result, t, lang),
         *_next_steps(result, t, lang),
-        *_annex(result, t),
+        *_annex(result, t, lang),
     ]

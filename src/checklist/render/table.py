@@ -8,7 +8,7 @@ from tabulate import tabulate
 
 from checklist.render import RenderOptions, register
 from checklist.render.common import finding_message, near_miss_text, percent, previous_scores
-from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
+from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num, reason_text
 from checklist.result import Finding, Result
 
 _COLOURS = {"gap": "31", "late": "31", "exceeded": "31", "due": "33", "met": "32", "waived": "36"}
@@ -83,7 +83,7 @@ def _accounting(result: Result, lang: str) -> list[str]:
     lines = []
     if result.rejected:
         lines.append(f"{w['rejected_rows']} ({len(result.rejected)}):")
-        lines += [f"  {w['row']} {r.row}: {r.reason}" for r in result.rejected[:MAX_LISTED]]
+        lines += [f"  {w['row']} {r.row}: {reason_text(r.reason, lang)}" for r in result.rejected[:MAX_LISTED]]
         if len(result.rejected) > MAX_LISTED:
             lines.append(f"  … +{len(result.rejected) - MAX_LISTED}")
     if result.unmatched:

@@ -99,3 +99,44 @@ def num(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+# Rejected-row reasons are written in English by the reader (they are also the JSON contract's
+# text); human-facing Chinese output translates the known shapes and keeps the quoted cell as is.
+_REASONS_ZH = [
+    (r"^no date$", "未填日期"),
+    (r"^empty activity$", "活动类型为空"),
+    (r"^unparseable date '(.*)': no such day$", "日期“\\1”不存在"),
+    (r"^unparseable date '(.*)': year out of range$", "日期“\\1”年份超出范围"),
+    (r"^unparseable date '(.*)'$", "无法识别的日期“\\1”"),
+    (
+        r"^imprecise date '(.*)': only the ten-day part of the month is given; write a day$",
+        "日期“\\1”只写到旬,请写明具体日期",
+    ),
+    (r"^imprecise date '(.*)': only the quarter is given; write a day$", "日期“\\1”只写到季度,请写明具体日期"),
+    (r"^imprecise date '(.*)': only the half year is given; write a day$", "日期“\\1”只写到半年,请写明具体日期"),
+    (r"^imprecise date '(.*)': no day given; write a full date$", "日期“\\1”未写到日,请写明具体日期"),
+    (r"^date range '(.*)': give one date per row$", "“\\1”是日期区间,每行只填一个日期"),
+    (
+        r"^'(.*)' looks like an Excel serial number, not a date; format the column as a date$",
+        "“\\1”是Excel日期序号而非日期,请将该列设为日期格式",
+    ),
+    (r"^unparseable time in '(.*)'$", "“\\1”中的时间无法识别"),
+    (r"^time out of range in '(.*)'$", "“\\1”中的时间超出范围"),
+    (r"^(.*) '(.*)' is not a number$", "\\1“\\2”不是数字"),
+    (r"^summary row '(.*)', not an activity$", "“\\1”是合计行,不是活动"),
+    (r"^invalid JSON: (.*)$", "不是有效的JSON:\\1"),
+    (r"^a JSON Lines record must be an object$", "JSON Lines 的每行须是一个对象"),
+]
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A rejected row's reason in the output language (unknown shapes stay as written)."""
+    if lang != "zh":
+        return reason
+    import re
+
+    for pattern, replacement in _REASONS_ZH:
+        if re.match(pattern, reason):
+            return re.sub(pattern, replacement, reason)
+    return reason

@@ -17,7 +17,7 @@ from checklist.render.common import (
     rule_title,
     safe_text,
 )
-from checklist.render.words import STATUS
+from checklist.render.words import STATUS, reason_text
 from checklist.result import Result
 
 SHEETS = {
@@ -173,7 +173,7 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
     for row in result.unmatched:
         unmatched.add([row.row, row.activity, row.suggestion])
     for row in result.rejected:
-        rejected.add([row.row, row.reason])
+        rejected.add([row.row, reason_text(row.reason, lang)])
     for sheet in sheets:
         sheet.finish()
     book.close()
