@@ -123,9 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     from checklist.commands import add_evaluate, add_log
+    from checklist.stream.watch import add_watch
     from checklist.workflow_cli import add_workflow
 
-    return [add_evaluate, add_log, add_workflow]
+    return [add_evaluate, add_log, add_workflow, add_watch]
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

@@ -47,6 +47,21 @@ def category_masks(pack: Pack, activity: pa.Array, title: pa.Array) -> dict[str,
     return masks
 
 
+class Matcher:
+    """The same matching one record at a time (for the streaming monitor)."""
+
+    def __init__(self, pack: Pack) -> None:
+        self._rules = [
+            (cid, _names(cid, pack), [norm(k) for k in cat.keywords if norm(k)]) for cid, cat in pack.categories.items()
+        ]
+
+    def categories(self, activity: str | None, title: str | None) -> tuple[str, ...]:
+        act, text = norm(activity), norm(title)
+        return tuple(
+            cid for cid, names, keywords in self._rules if act in names or any(k in act or k in text for k in keywords)
+        )
+
+
 def suggest(pack: Pack, activity: str) -> str | None:
     """The category label an unmatched activity type most likely meant, if any is close."""
     from rapidfuzz import fuzz, process
