@@ -125,3 +125,22 @@ def test_watch_refuses_rules_it_cannot_follow():
 
     with pytest.raises(UsageError, match=r"member-training-hours .*'sum'"):
         Monitor(load_pack("branch-routines"), dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+
+@pytest.mark.skipif(not HAVE_DURABLE, reason="durable-rules is not installed (pip install 'checklist[stream]')")
+def test_watch_follows_a_gbk_csv_and_gives_verdicts(tmp_path, capsys):
+    path = tmp_path / "台账.csv"
+    path.write_bytes(
+        "单位,日期,活动类型,主题,佐证材料\r\n城关镇党委,2024-06-14,向上级汇报,上半年汇报,材料\r\n"
+        "城关镇党委,2024-07-02,自检自查,自查,\r\n".encode("gbk")
+    )
+    assert main(["watch", "--follow", str(path), "--idle", "0.2", "--year", "2024", "--verdicts"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    alerts = [(a["alert"], a["rule"], a["period"]) for a in lines if "alert" in a]
+    assert ("met", "report-to-superior", "2024-H1") in alerts
+    # 07-02 passes 06-30: knowledge-study Q1/Q2 were never done
+    assert ("overdue", "knowledge-study", "2024-Q2") in alerts
+    verdicts = {(v["rule"], v["period"]): (v["verdict"], v["count"]) for v in lines if "verdict" in v}
+    assert verdicts[("report-to-superior", "2024-H1")] == ("met", 1)
+    assert verdicts[("self-inspection", "2024")] == ("due", 1)  # as of 07-02, the year is not over
+    assert verdicts[("evidence-on-file", "2024-07-02")] == ("gap", 0)  # no 佐证材料 on row 3
