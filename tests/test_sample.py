@@ -225,3 +225,25 @@ def test_gbk_console_gets_chinese_table_without_crash():
     assert proc.returncode == 1, proc.stderr.decode("gbk", "replace")
     out = proc.stdout.decode("gbk")
     assert "县教育局党组" in out and "未达标" in out and "Traceback" not in proc.stderr.decode("gbk", "replace")
+
+
+def test_waiver_with_a_typo_is_reported(tmp_path):
+    waivers = tmp_path / "waivers.csv"
+    waivers.write_text(
+        "unit,rule,from,to,reason,approved_by,expires\n"
+        "县教育局党组,new-media-trainng,2024-01-01,2024-12-31,机构改革,县委宣传部,\n"
+        "县教育局,new-media-training,2024-01-01,2024-12-31,机构改革,县委宣传部,\n",
+        encoding="utf-8",
+    )
+    result = evaluate(
+        load_pack("ideology-responsibility"),
+        read_ledger(FIXTURES / "sample_ledger.csv"),
+        as_of=dt.date(2024, 12, 31),
+        waivers=read_waivers(waivers),
+    )
+    notes = [(w.rows, w.message) for w in result.warnings if w.kind == "waiver"]
+    assert notes == [
+        ([2], "waiver names unknown rule 'new-media-trainng'"),
+        ([3], "waiver names unknown unit '县教育局'"),
+    ]
+    assert not [f for f in result.findings if f.status == "waived"]

@@ -114,6 +114,15 @@ def _future_rows(ctx: Context, notes: list[Notice]) -> None:
         )
 
 
+def _check_waivers(waivers: list[Waiver], rules: set[str], units: set[str], notes: list[Notice]) -> None:
+    """A waiver naming no known rule or unit covers nothing: usually a typo worth saying."""
+    for w in waivers:
+        if w.rule not in rules:
+            notes.append(Notice(kind="waiver", rows=[w.row], message=f"waiver names unknown rule '{w.rule}'"))
+        if w.unit != "*" and w.unit not in units:
+            notes.append(Notice(kind="waiver", rows=[w.row], message=f"waiver names unknown unit '{w.unit}'"))
+
+
 def _waive(findings: list[Finding], waivers: list[Waiver], as_of: dt.date, notes: list[Notice]) -> list[Finding]:
     """A waiver covers a finding of its unit (or '*') and rule whose span lies inside it, until it expires."""
     if not waivers:
@@ -229,6 +238,7 @@ def evaluate(
     )
     _future_rows(ctx, notes)
     findings = _findings(ctx, notes)
+    _check_waivers(waivers or [], {r.id for r in pack.active_rules}, set(names), notes)
     findings = _waive(findings, waivers or [], as_of, notes)
     matched = np.zeros(ledger.table.num_rows, dtype=bool)
     for m in masks.values():
