@@ -178,3 +178,19 @@ def test_roll_up_by_parent_and_previous_year(tmp_path):
     assert {u.unit: u.score for u in result.previous.units} == {"丙": 100.0, "乙": 0.0, "甲": 100.0}
     data = result.to_dict()
     assert data["groups"][0]["group"] == "县政府" and data["previous"]["units"][0]["unit"] == "丙"
+
+
+def test_roster_members_of_unknown_units_are_reported(tmp_path):
+    pack_text = next(p for _i, p, c in ALL if p is not None)
+    case = next(c for _i, p, c in ALL if p is not None and c["id"] == "sum-of-hours-per-member")
+    roster = [Member("一支部", "张三", "党员", None, None), Member("三支部", "赵六", "党员", None, None)]
+    result = evaluate(
+        _pack(tmp_path, pack_text, case),
+        _ledger(tmp_path, case["ledger"]),
+        year=2024,
+        as_of=dt.date(2024, 12, 31),
+        roster=roster,
+    )
+    assert [w.message for w in result.warnings if w.kind == "roster"] == [
+        "roster unit(s) not in the ledger or units list, their members are not evaluated: 三支部"
+    ]

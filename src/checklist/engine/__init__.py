@@ -239,6 +239,16 @@ def evaluate(
     _future_rows(ctx, notes)
     findings = _findings(ctx, notes)
     _check_waivers(waivers or [], {r.id for r in pack.active_rules}, set(names), notes)
+    strangers = sorted({m.unit for m in roster or []} - set(names))
+    if strangers:
+        notes.append(
+            Notice(
+                kind="roster",
+                rows=[],
+                message=f"roster unit(s) not in the ledger or units list, "
+                f"their members are not evaluated: {', '.join(strangers)}",
+            )
+        )
     findings = _waive(findings, waivers or [], as_of, notes)
     matched = np.zeros(ledger.table.num_rows, dtype=bool)
     for m in masks.values():
