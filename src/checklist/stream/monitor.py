@@ -154,29 +154,30 @@ class Monitor:
 
     def _late_trigger(self, record: Record) -> list[Change]:
         """A trigger that arrives after its answer was due: say so now, the clock will not come back."""
-        out = []
-        for rule in self.pack.active_rules:
-            if not isinstance(rule, ResponseRule) or rule.trigger not in record.categories or self.now is None:
-                continue
-            deadline = record.day + dt.timedelta(days=rule.within_days or 0)
-            if deadline < self.now:
-                answered = any(
-                    record.day <= a.day <= deadline for a in self.by_category.get((record.unit, rule.then), [])
-                )
-                out.append(
-                    Change(
-                        "response",
-                        {
-                            "unit": record.unit,
-                            "rule": rule.id,
-                            "period": record.day.isoformat(),
-                            "answered": answered,
-                            "due": deadline.isoformat(),
-                            "rows": [record.row],
-                        },
-                    )
-                )
-        return out
+        return [
+            self._response_change(rule, record)
+            for rule in self.pack.active_rules
+            if isinstance(rule, ResponseRule)
+            and rule.trigger in record.categories
+            and self.now is not None
+            and _deadline(rule, record) < self.now
+        ]
+
+    def _response_change(self, rule: ResponseRule, trigger: Record) -> Change:
+        deadline = _deadline(rule, trigger)
+        answers = self.by_category.get((trigger.unit, rule.then), [])
+        answered = any(trigger.day <= a.day <= deadline for a in answers)
+        return Change(
+            "response",
+            {
+                "unit": trigger.unit,
+                "rule": rule.id,
+                "period": trigger.day.isoformat(),
+                "answered": answered,
+                "due": deadline.isoformat(),
+                "rows": [trigger.row],
+            },
+        )
 
     def _progress(self, record: Record) -> list[Change]:
         changes = []
@@ -251,27 +252,12 @@ class Monitor:
 
     def _clock_response(self, rule: ResponseRule, before: dt.date) -> list[Change]:
         assert self.now is not None
-        out = []
-        for unit in self.units:
-            for trigger in self.by_category.get((unit, rule.trigger), []):
-                deadline = trigger.day + dt.timedelta(days=rule.within_days or 0)
-                if not before <= deadline < self.now:
-                    continue
-                answered = any(trigger.day <= a.day <= deadline for a in self.by_category.get((unit, rule.then), []))
-                out.append(
-                    Change(
-                        "response",
-                        {
-                            "unit": unit,
-                            "rule": rule.id,
-                            "period": trigger.day.isoformat(),
-                            "answered": answered,
-                            "due": deadline.isoformat(),
-                            "rows": [trigger.row],
-                        },
-                    )
-                )
-        return out
+        return [
+            self._response_change(rule, trigger)
+            for unit in self.units
+            for trigger in self.by_category.get((unit, rule.trigger), [])
+            if before <= _deadline(rule, trigger) < self.now
+        ]
 
     # ------------------------------------------------------------ verdicts
 
@@ -397,6 +383,10 @@ class Monitor:
 def _columns(keys: tuple[str, ...]) -> ColumnMap:
     """Records of one stream share their keys: map them to fields once."""
     return map_columns(list(keys))
+
+
+def _deadline(rule: ResponseRule, trigger: Record) -> dt.date:
+    return trigger.day + dt.timedelta(days=rule.within_days or 0)
 
 
 def record_day(values: dict[str, Any]) -> dt.date | None:
