@@ -319,7 +319,7 @@ class Monitor:
         for t in triggers:
             if not self._in_window(t.day, as_of) or not self._active(unit, t.day, t.day):
                 continue
-            deadline = t.day + dt.timedelta(days=rule.within_days or 0)
+            deadline = _deadline(rule, t)
             in_time = [a for a in answers if t.day <= a.day <= deadline]
             later = [a for a in answers if a.day > deadline]
             if in_time or later:
