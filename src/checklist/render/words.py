@@ -122,6 +122,7 @@ _REASONS_ZH = [
         "“\\1”是Excel日期序号而非日期,请将该列设为日期格式",
     ),
     (r"^unparseable time in '(.*)'$", "“\\1”中的时间无法识别"),
+    (r"^weekday in '(.*)' does not match: that day is (.*)$", "“\\1”中的星期与日期不符:该日是\\2"),
     (r"^time out of range in '(.*)'$", "“\\1”中的时间超出范围"),
     (r"^(.*) '(.*)' is not a number$", "\\1“\\2”不是数字"),
     (r"^summary row '(.*)', not an activity$", "“\\1”是合计行,不是活动"),
