@@ -219,3 +219,29 @@ def test_the_reference_docs_first_example_loads(tmp_path):
     pack = load_pack(tmp_path / "city.yaml")
     assert pack.rule("analysis-every-quarter").window.last_days == 10
     assert pack.rule("year-end-briefing").every == "half"
+
+
+def test_profiles_combine_for_a_mixed_units_list():
+    from checklist.pack import load_packs
+
+    pack = load_packs(["profile-office", "profile-school", "profile-township"])
+    ids = [r.id for r in pack.rules]
+    assert len(ids) == len(set(ids))
+    assert {"weekly-theory-study", "weekly-flag-raising", "monthly-member-meeting", "topical-study"} <= set(ids)
+
+
+def test_a_rule_changed_on_one_way_only_is_a_located_conflict(tmp_path):
+    from checklist.errors import PackError
+    from checklist.pack import load_packs
+
+    (tmp_path / "city.yaml").write_text(
+        "pack: city\nversion: '1'\ntitle: 某市\nextends: [ideology-responsibility]\n"
+        "overrides:\n  topical-study: {at_least: 3}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        PackError,
+        match=r"ideology-responsibility\.yaml:\d+:\d+: rules\[0\]\.id: rule 'topical-study'"
+        r" reaches this pack twice, changed differently",
+    ):
+        load_packs([str(tmp_path / "city.yaml"), "branch-routines", "profile-office"])

@@ -227,13 +227,29 @@ def _apply_patch(entry: _RuleEntry, patch: RulePatch, doc: LocatedDoc, rule_id: 
     return _RuleEntry(rule, entry.doc, entry.index)
 
 
+def _same_definition(a: _RuleEntry, b: _RuleEntry) -> bool:
+    return a.doc.file == b.doc.file and a.index == b.index
+
+
 def _merge_into(merged: _Merged, base: _Merged) -> None:
     for cid, cat in base.categories.items():
         merged.categories[cid] = _merge_category(merged.categories.get(cid), cat)
         merged.category_docs.setdefault(cid, base.category_docs[cid])
     for rid, entry in base.rules.items():
-        if rid in merged.rules and merged.rules[rid].doc is not entry.doc:
-            first = merged.rules[rid]
+        first = merged.rules.get(rid)
+        if first is not None and _same_definition(first, entry):
+            # A pack reached twice (two profiles both extend branch-routines) is one pack.
+            if first.rule == entry.rule:
+                continue
+            raise PackError(
+                Problem(
+                    first.doc.where(("rules", first.index, "id")),
+                    f"rule '{rid}' reaches this pack twice, changed differently on the two ways (an "
+                    "'overrides:' in one of the packs combined); change it in one pack that extends both",
+                    dotted(("rules", first.index, "id")),
+                )
+            )
+        if first is not None:
             raise PackError(
                 Problem(
                     entry.doc.where(("rules", entry.index, "id")),
