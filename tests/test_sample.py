@@ -247,3 +247,12 @@ def test_waiver_with_a_typo_is_reported(tmp_path):
         ([3], "waiver names unknown unit '县教育局'"),
     ]
     assert not [f for f in result.findings if f.status == "waived"]
+
+
+def test_type_rules_skipped_for_untyped_units_are_announced():
+    result = evaluate(
+        load_pack("profile-school"), read_ledger(FIXTURES / "sample_ledger.csv"), as_of=dt.date(2024, 12, 31)
+    )
+    notes = [w.message for w in result.warnings if w.kind == "unit"]
+    assert len(notes) == 1 and "weekly-flag-raising" in notes[0] and "县委宣传部" in notes[0]
+    assert not [f for f in result.findings if f.rule == "weekly-flag-raising"]

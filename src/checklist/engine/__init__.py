@@ -239,6 +239,18 @@ def evaluate(
     _future_rows(ctx, notes)
     findings = _findings(ctx, notes)
     _check_waivers(waivers or [], {r.id for r in pack.active_rules}, set(names), notes)
+    typed = [r.id for r in pack.active_rules if r.applies_to]
+    untyped = [u for u in evaluated if u not in ctx.unit_info or not ctx.unit_info[u].type]
+    if typed and untyped:
+        notes.append(
+            Notice(
+                kind="unit",
+                rows=[],
+                message=f"{len(typed)} rule(s) apply to unit types only "
+                f"({', '.join(typed[:5])}{'…' if len(typed) > 5 else ''}); units without a type in "
+                f"--units are not asked for them: {', '.join(untyped[:10])}",
+            )
+        )
     strangers = sorted({m.unit for m in roster or []} - set(names))
     if strangers:
         notes.append(
