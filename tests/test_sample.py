@@ -256,3 +256,46 @@ def test_type_rules_skipped_for_untyped_units_are_announced():
     notes = [w.message for w in result.warnings if w.kind == "unit"]
     assert len(notes) == 1 and "weekly-flag-raising" in notes[0] and "县委宣传部" in notes[0]
     assert not [f for f in result.findings if f.rule == "weekly-flag-raising"]
+
+
+# The county sample (fixtures/county/README.md, worked out by hand there): 82 rows with traps —
+# a rejected row whose title holds a keyword, a duplicate that would tip a count, 通报 outside
+# December. Every violation is listed; everything else is met.
+COUNTY = FIXTURES / "county"
+COUNTY_VIOLATIONS = [
+    ("县教育局党组", "topical-study", "2024", "gap"),
+    ("县教育局党组", "knowledge-study", "2024-Q3", "gap"),
+    ("县教育局党组", "year-end-briefing", "2024", "gap"),
+    ("县教育局党组", "new-media-training", "2024", "gap"),
+    ("县教育局党组", "major-incident-report", "2024-08-05", "late"),
+    ("城关镇党委", "self-inspection", "2024", "gap"),
+    ("城关镇党委", "evidence-on-file", "2024-04-16", "gap"),
+    ("城关镇党委", "evidence-on-file", "2024-06-18", "gap"),
+    ("城关镇党委", "evidence-on-file", "2024-10-29", "gap"),
+]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_county_sample_matches_its_hand_worked_table(name):
+    result = evaluate(load_pack("ideology-responsibility"), read_ledger(COUNTY / name), as_of=dt.date(2024, 12, 31))
+    assert (result.input.rows, result.input.matched, result.input.unmatched, result.input.rejected) == (82, 74, 5, 3)
+    assert [(f.unit, f.rule, f.period, f.status) for f in result.findings if f.status != "met"] == COUNTY_VIOLATIONS
+    assert [f.records for f in result.findings if f.rule == "evidence-on-file"] == [[60], [64], [76]]
+    assert {u.unit: u.score for u in result.units} == {"县委宣传部": 100.0, "县教育局党组": 61.5, "城关镇党委": 75.0}
+    assert [u.activity for u in result.unmatched] == ["植树活动", "清明祭扫", "篮球赛", "主题党日", "重阳节敬老活动"]
+
+
+def test_county_sample_rows_and_side_inputs():
+    ledger = read_ledger(COUNTY / "sample_ledger.csv")
+    assert [r.row for r in ledger.rejected] == [5, 45, 78]
+    assert [n.rows for n in ledger.notices if n.kind == "duplicate"] == [[36, 54]]
+    result = evaluate(
+        load_pack("ideology-responsibility"),
+        ledger,
+        as_of=dt.date(2024, 12, 31),
+        unit_list=read_units(COUNTY / "units.csv"),
+        waivers=read_waivers(COUNTY / "waivers.csv"),
+    )
+    scores = {u.unit: u.score for u in result.units}
+    assert (scores["县教育局党组"], scores["县档案馆"], scores["县文联"]) == (66.7, 0.0, 0.0)
+    assert any(w.kind == "waiver" and "expired" in w.message for w in result.warnings)
