@@ -17,7 +17,8 @@ def _text(table: pa.Table, name: str) -> pa.ChunkedArray:
     return column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
 
 
-def _number(table: pa.Table, name: str) -> np.ndarray:
+def number_column(table: pa.Table, name: str) -> np.ndarray:
+    """A column as floats (NaN where blank, missing or not a number)."""
     if name not in table.column_names:
         return np.full(table.num_rows, np.nan)
     column = table[name]
@@ -39,14 +40,14 @@ def condition_mask(table: pa.Table, condition: Condition) -> np.ndarray:
             mask &= _filled(table, name)
         return mask
     if condition.ratio is not None:
-        of, to = _number(table, condition.ratio.of), _number(table, condition.ratio.to)
+        of, to = number_column(table, condition.ratio.of), number_column(table, condition.ratio.to)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(to > 0, of / to, np.nan)
         return np.nan_to_num(ratio, nan=-1.0) >= condition.ratio.at_least - 1e-9
     assert condition.field is not None
     name = condition.field
     if condition.at_least is not None or condition.at_most is not None:
-        values = _number(table, name)
+        values = number_column(table, name)
         mask = ~np.isnan(values)
         if condition.at_least is not None:
             mask &= values >= condition.at_least

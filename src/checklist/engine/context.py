@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from checklist.calendar import Period
+from checklist.engine.conditions import number_column
 from checklist.ledger import Ledger
 from checklist.ledger.side import Member, UnitInfo
 from checklist.pack.model import Pack, RuleBase
@@ -98,13 +99,8 @@ class Context:
         return mask & self.counted
 
     def number(self, name: str) -> np.ndarray:
-        column = self.table[name] if name in self.table.column_names else None
-        if column is None:
-            return np.zeros(self.table.num_rows)
-        if not pa.types.is_floating(column.type):
-            text = pc.utf8_trim_whitespace(column)
-            column = pc.cast(pc.if_else(pc.equal(text, ""), None, text), pa.float64(), safe=False)
-        return np.nan_to_num(column.to_numpy().astype(float), nan=0.0)
+        """A numeric column for sums: blanks and non-numbers add nothing."""
+        return np.nan_to_num(number_column(self.table, name), nan=0.0)
 
     def applies(self, rule: RuleBase, unit: str) -> bool:
         if rule.applies_to is None:

@@ -19,7 +19,7 @@ from checklist.errors import LedgerError, Location, Problem
 from checklist.ledger import arrays
 from checklist.ledger.columns import NUMERIC, ColumnMap, load_mapping, map_columns, missing_columns_problem
 from checklist.ledger.dates import parse_when_column
-from checklist.ledger.readers import RawTable, check_text, read_csv, read_excel, read_jsonl, sniff_kind
+from checklist.ledger.readers import RawTable, read_raw
 from checklist.notice import Notice
 
 NO_UNIT = "-"
@@ -85,21 +85,8 @@ def read_ledger(
     path = Path(path)
     file = str(path)
     fields_map = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(256 * 1024)
-    except OSError as err:
-        raise LedgerError(Problem(Location(file), f"cannot read ledger: {err.strerror or err}")) from None
-    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise LedgerError(Problem(Location(file), "empty ledger: the file has no content"))
-    kind = sniff_kind(path, head)
     digest = _Digest(path)
-    if kind in ("xlsx", "xls"):
-        raw = read_excel(file, path, sheet, fields_map)
-    else:
-        if not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            check_text(file, head)
-        raw = read_jsonl(file, path) if kind == "jsonl" else read_csv(file, path, head, fields_map)
+    kind, raw = read_raw(path, sheet=sheet, mapping=fields_map)
     _note_misnamed(raw, file, path, kind)
     ledger = normalise(raw, file, kind, fields_map)
     ledger.digest = digest.result()
@@ -115,12 +102,15 @@ class _Digest:
         self._thread.start()
 
     def _run(self, path: Path) -> None:
-        with path.open("rb") as stream:
-            if path.stat().st_size == 0:
-                return
-            # Hash straight from the page cache; copying the file through read() costs more than hashing.
-            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
-                self._hash.update(view)
+        try:
+            with path.open("rb") as stream:
+                if path.stat().st_size == 0:
+                    return
+                # Hash straight from the page cache; copying the file through read() costs more than hashing.
+                with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
+                    self._hash.update(view)
+        except (OSError, ValueError):
+            pass  # an unreadable file is reported by the reader, once, in one line
 
     def result(self) -> str:
         self._thread.join()

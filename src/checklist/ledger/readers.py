@@ -354,3 +354,26 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return value
+
+
+# ---------------------------------------------------------------- any file
+
+
+def read_raw(
+    path: Path, *, noun: str = "ledger", sheet: str | None = None, mapping: dict[str, str] | None = None
+) -> tuple[str, RawTable]:
+    """Open any supported file by its content: (kind, string columns). `noun` names it in errors."""
+    file = str(path)
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(SNIFF_BYTES)
+    except OSError as err:
+        raise LedgerError(Problem(Location(file), f"cannot read {noun}: {err.strerror or err}")) from None
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise LedgerError(Problem(Location(file), f"empty {noun}: the file has no content"))
+    kind = sniff_kind(path, head)
+    if kind in ("xlsx", "xls"):
+        return kind, read_excel(file, path, sheet, mapping)
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NUL bytes by nature
+        check_text(file, head)
+    return kind, read_jsonl(file, path) if kind == "jsonl" else read_csv(file, path, head, mapping)

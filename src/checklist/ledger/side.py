@@ -10,7 +10,7 @@ from pathlib import Path
 from checklist.errors import LedgerError, Location, Problem
 from checklist.ledger.columns import norm
 from checklist.ledger.dates import DateError, parse_when
-from checklist.ledger.readers import RawTable, check_text, read_csv, read_excel, sniff_kind
+from checklist.ledger.readers import read_raw
 
 ROSTER = {
     "unit": ("unit", "单位", "支部", "部门"),
@@ -70,25 +70,10 @@ class Waiver:
     row: int
 
 
-def _read_raw(path: str | Path) -> tuple[str, RawTable]:
-    path = Path(path)
-    file = str(path)
-    try:
-        head = path.open("rb").read(256 * 1024)
-    except OSError as err:
-        raise LedgerError(Problem(Location(file), f"cannot read: {err.strerror or err}")) from None
-    if not head.strip():
-        raise LedgerError(Problem(Location(file), "empty file: no header row"))
-    kind = sniff_kind(path, head)
-    if kind in ("xlsx", "xls"):
-        return file, read_excel(file, path, None, None)
-    check_text(file, head)
-    return file, read_csv(file, path, head, None)
-
-
 def _records(path: str | Path, spec: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> list[tuple[int, dict]]:
     """Rows as {field: text}, each with its spreadsheet row number; blank rows skipped."""
-    file, raw = _read_raw(path)
+    file = str(path)
+    _kind, raw = read_raw(Path(path), noun="file")
     normed = [norm(h) for h in raw.headers]
     index: dict[str, int] = {}
     for field, names in spec.items():

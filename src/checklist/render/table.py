@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from tabulate import tabulate
 
 from checklist.render import RenderOptions, register
-from checklist.render.common import finding_message, near_miss_text, percent, previous_scores
+from checklist.render.common import finding_message, near_miss_text, percent, previous_scores, rule_title
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num, reason_text
 from checklist.result import Finding, Result
 
@@ -17,13 +17,6 @@ MAX_LISTED = 20
 
 def _paint(text: str, status: str, on: bool) -> str:
     return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if on else text
-
-
-def _rule_title(result: Result, rule_id: str, lang: str) -> str:
-    for rule in result.rules:
-        if rule["id"] == rule_id:
-            return (rule.get("title_en") or rule["title"]) if lang == "en" else rule["title"]
-    return rule_id
 
 
 def _detail(result: Result, f: Finding, lang: str) -> str:
@@ -54,7 +47,7 @@ def _unit_block(result: Result, unit: str, findings: list[Finding], options: Ren
         rows.append(
             [
                 _paint(STATUS[lang][f.status], f.status, options.color),
-                _rule_title(result, f.rule, lang),
+                rule_title(result, f.rule, lang),
                 f.period + who,
                 num(f.required),
                 num(f.count),
