@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 
@@ -192,6 +193,47 @@ def test_every_row_is_accounted_for(tmp_path):
     assert ledger.rows == 6 and ledger.blank_rows == 3
     assert ledger.table["duplicate"].to_pylist() == [False, True]
     assert [n.rows for n in ledger.notices if n.kind == "duplicate"] == [[3, 8]]
+
+
+def _big_ledger(path, multiline_every: int | None, title_row: str) -> list[tuple[int, str]]:
+    """A ledger over 1 MB (several reader blocks); returns (row, title) as a spreadsheet numbers them,
+    worked out from the records written, not by any parser."""
+    records = [[title_row, "", "", ""], ["单位", "日期", "活动类型", "主题"]]
+    for i in range(16_000):
+        title = f"第{i}次学习 学习贯彻习近平新时代中国特色社会主义思想"
+        if multiline_every and i % multiline_every == 7:
+            title = f"第{i}次学习\r\n会议纪要,附件{i}"  # a value over two lines, with a comma in it
+        records.append([f"县第{i % 40}党支部", f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}", "意识形态学习", title])
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(records)
+    return [(number, r[3]) for number, r in enumerate(records, start=1)][2:]
+
+
+@pytest.mark.parametrize("multiline_every", [None, 997, 5])
+def test_values_spanning_lines_keep_every_row_and_its_number(tmp_path, multiline_every):
+    path = tmp_path / "big.csv"
+    expected = _big_ledger(path, multiline_every, "XX县委宣传部\n2024年意识形态工作台账")
+    ledger = read_ledger(path)
+    assert ledger.header_row == 2 and not ledger.rejected
+    assert list(zip(ledger.table["row"].to_pylist(), ledger.table["title"].to_pylist(), strict=True)) == expected
+
+
+def test_one_line_records_are_read_in_one_pass(tmp_path, monkeypatch):
+    """Without values over several lines the quote-minding (slower) parse is never needed."""
+    from checklist.ledger import readers
+
+    passes: list[bool] = []
+    original = readers._read_csv_arrow
+
+    def spy(*args, multiline):
+        passes.append(multiline)
+        return original(*args, multiline=multiline)
+
+    monkeypatch.setattr(readers, "_read_csv_arrow", spy)
+    _big_ledger(tmp_path / "plain.csv", None, "2024年意识形态工作台账")
+    _big_ledger(tmp_path / "spanning.csv", 997, "2024年意识形态工作台账")
+    assert read_ledger(tmp_path / "plain.csv").rows == 16_000 and passes == [False]
+    assert read_ledger(tmp_path / "spanning.csv").rows == 16_000 and passes == [False, False, True]
 
 
 def test_gbk_with_invalid_bytes_says_which_rows(tmp_path):

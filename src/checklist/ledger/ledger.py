@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import mmap
 import re
 import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import xxhash
 from pydantic import BaseModel, ConfigDict
 
 from checklist.errors import LedgerError, Location, Problem
 from checklist.ledger import arrays
 from checklist.ledger.columns import NUMERIC, ColumnMap, load_mapping, map_columns, missing_columns_problem
 from checklist.ledger.dates import parse_when_column
-from checklist.ledger.readers import RawTable, read_raw
+from checklist.ledger.readers import RawTable, newlines, read_raw
 from checklist.notice import Notice
 
 NO_UNIT = "-"
@@ -86,7 +87,7 @@ def read_ledger(
     file = str(path)
     fields_map = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
     digest = _Digest(path)
-    kind, raw = read_raw(path, sheet=sheet, mapping=fields_map)
+    kind, raw = read_raw(path, sheet=sheet, mapping=fields_map, lines=digest.lines)
     _note_misnamed(raw, file, path, kind)
     ledger = normalise(raw, file, kind, fields_map)
     ledger.digest = digest.result()
@@ -94,10 +95,15 @@ def read_ledger(
 
 
 class _Digest:
-    """SHA-256 of the file, computed on a thread while the file is parsed (hashlib frees the GIL)."""
+    """The file's hash and line count, computed on a thread while the file is parsed.
+
+    XXH3-128, not SHA-256: the fingerprint says "same bytes", it is not a signature, and on a
+    150 MB ledger SHA-256 takes half as long as parsing while competing for the same cores.
+    """
 
     def __init__(self, path: Path) -> None:
-        self._hash = hashlib.sha256()
+        self._hash = xxhash.xxh3_128()
+        self._lines = 0
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self._thread.start()
 
@@ -106,11 +112,16 @@ class _Digest:
             with path.open("rb") as stream:
                 if path.stat().st_size == 0:
                     return
-                # Hash straight from the page cache; copying the file through read() costs more than hashing.
+                # Straight from the page cache; copying the file through read() costs more than hashing.
                 with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
                     self._hash.update(view)
+                    self._lines = newlines(view) + (view[len(view) - 1 :] != b"\n")
         except (OSError, ValueError):
             pass  # an unreadable file is reported by the reader, once, in one line
+
+    def lines(self) -> int:
+        self._thread.join()
+        return self._lines
 
     def result(self) -> str:
         self._thread.join()
@@ -132,6 +143,11 @@ def _note_misnamed(raw: RawTable, file: str, path: Path, kind: str) -> None:
 def _column(raw: RawTable, columns: ColumnMap, name: str) -> pa.Array | None:
     index = columns.fields.get(name)
     return None if index is None else raw.columns[index]
+
+
+def _keep(column: pa.Array, mask: pa.Array | None) -> pa.Array:
+    """The kept rows of a column (no copy when every row is kept)."""
+    return column if mask is None else column.filter(mask)
 
 
 def _trimmed(array: pa.Array) -> pa.Array:
@@ -166,10 +182,27 @@ def _numbers(array: pa.DictionaryArray) -> tuple[pa.Array, dict[int, str]]:
     return pc.take(values, array.indices), errors
 
 
+ENCODED = ("date", "activity", "unit", "evidence", "recorded_at", *NUMERIC)
+
+
+def _encode_repetitive(raw: RawTable, columns: ColumnMap) -> None:
+    """Dictionary-encode the columns whose values repeat (dates, types, units, numbers) up front, two
+    at a time: Arrow's kernels free the GIL, and everything after works on each distinct value once."""
+    todo = [columns.fields[name] for name in ENCODED if name in columns.fields]
+    if len(raw.rows) < 50_000:
+        for i in todo:
+            raw.columns[i] = arrays.as_dict(raw.columns[i])
+        return
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for i, encoded in zip(todo, pool.map(lambda i: arrays.as_dict(raw.columns[i]), todo), strict=True):
+            raw.columns[i] = encoded
+
+
 def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | None) -> Ledger:
     columns = map_columns(raw.headers, mapping)
     if any(f not in columns.fields for f in ("date", "activity")):
         raise LedgerError(missing_columns_problem(file, raw.header_row, columns, mapping))
+    _encode_repetitive(raw, columns)
     date_text = arrays.as_dict(_column(raw, columns, "date"))
     activity = arrays.trim(arrays.as_dict(_column(raw, columns, "activity")))
     no_date, no_activity = arrays.blank(date_text), arrays.blank(activity)
@@ -200,7 +233,7 @@ def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | Non
     rejected.sort(key=lambda r: r.row)
     if not keep.any() and not reasons and not raw.unreadable:
         raise LedgerError(Problem(Location(file, raw.header_row), "ledger has a header but no rows"))
-    mask = pa.array(keep)
+    mask = None if keep.all() else pa.array(keep)
     notices = list(raw.notices)
     table = _build_table(raw, columns, mask, dates, minutes, activity, numeric, notices)
     return Ledger(
@@ -247,51 +280,51 @@ def _summary_rows(raw: RawTable, no_date: np.ndarray) -> dict[int, str]:
 def _build_table(
     raw: RawTable,
     columns: ColumnMap,
-    mask: pa.Array,
+    mask: pa.Array | None,
     dates: pa.Array,
     minutes: pa.Array,
     activity: pa.DictionaryArray,
     numeric: dict[str, pa.Array],
     notices: list[Notice],
 ) -> pa.Table:
-    rows = raw.rows.filter(mask)
+    rows = _keep(raw.rows, mask)
     ident = _column(raw, columns, "id")
-    ids = pc.cast(rows, pa.string()) if ident is None else _trimmed(ident.filter(mask).cast(pa.string()))
+    ids = pc.cast(rows, pa.string()) if ident is None else _trimmed(_keep(ident, mask).cast(pa.string()))
     if ident is not None and pc.any(pc.equal(ids, "")).as_py():  # a row without 序号 is known by its row
         ids = pc.if_else(pc.equal(ids, ""), pc.cast(rows, pa.string()), ids)
     data: dict[str, pa.Array] = {
         "row": rows,
         "id": ids,
-        "date": dates.filter(mask),
-        "minute": minutes.filter(mask),
+        "date": _keep(dates, mask),
+        "minute": _keep(minutes, mask),
         "unit": _units(raw, columns, mask, rows, notices),
-        "activity": arrays.compact(activity.filter(mask)),
+        "activity": arrays.compact(_keep(activity, mask)),
     }
     for name in ("title", "participants", "evidence"):
         col = _column(raw, columns, name)
         if col is None:
             data[name] = pa.nulls(len(rows), pa.string())
         elif pa.types.is_dictionary(col.type):  # few distinct values: trim those, keep the encoding
-            data[name] = arrays.compact(arrays.trim(col.filter(mask)))
+            data[name] = arrays.compact(arrays.trim(_keep(col, mask)))
         else:
-            data[name] = _trimmed(col.filter(mask))
+            data[name] = _trimmed(_keep(col, mask))
     data["recorded_at"] = _recorded_at(raw, columns, mask, rows, notices)
     for name in NUMERIC:
-        data[name] = numeric[name].filter(mask) if name in numeric else pa.nulls(len(rows), pa.float64())
+        data[name] = _keep(numeric[name], mask) if name in numeric else pa.nulls(len(rows), pa.float64())
     table = pa.table(data)
     table = table.append_column("duplicate", _duplicates(table, notices))
     for header, index in columns.extra.items():
         if header not in table.column_names:
-            table = table.append_column(header, _trimmed(raw.columns[index].filter(mask).cast(pa.string())))
+            table = table.append_column(header, _trimmed(_keep(raw.columns[index], mask).cast(pa.string())))
     return table
 
 
-def _units(raw: RawTable, columns: ColumnMap, mask: pa.Array, rows: pa.Array, notices: list[Notice]) -> pa.Array:
+def _units(raw: RawTable, columns: ColumnMap, mask: pa.Array | None, rows: pa.Array, notices: list[Notice]) -> pa.Array:
     """Unit names compared after NFKC and trimming; a blank unit counts under '-' (and is reported)."""
     column = _column(raw, columns, "unit")
     if column is None:
         return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(rows), np.int32)), pa.array([NO_UNIT]))
-    encoded = arrays.as_dict(column.filter(mask))
+    encoded = arrays.as_dict(_keep(column, mask))
     units = arrays.compact(arrays.map_values(encoded, lambda d: pa.array([_nfkc(v) or NO_UNIT for v in d.to_pylist()])))
     blank_units = np.flatnonzero(arrays.blank(encoded))
     if len(blank_units):
@@ -302,11 +335,13 @@ def _units(raw: RawTable, columns: ColumnMap, mask: pa.Array, rows: pa.Array, no
     return units
 
 
-def _recorded_at(raw: RawTable, columns: ColumnMap, mask: pa.Array, rows: pa.Array, notices: list[Notice]) -> pa.Array:
+def _recorded_at(
+    raw: RawTable, columns: ColumnMap, mask: pa.Array | None, rows: pa.Array, notices: list[Notice]
+) -> pa.Array:
     col = _column(raw, columns, "recorded_at")
     if col is None:
         return pa.nulls(len(rows), pa.date32())
-    recorded, _minute, errors = parse_when_column(arrays.as_dict(col.filter(mask)))
+    recorded, _minute, errors = parse_when_column(arrays.as_dict(_keep(col, mask)))
     if errors:
         cited = [int(rows[i].as_py()) for i in sorted(errors)]
         notices.append(
@@ -320,50 +355,45 @@ def _recorded_at(raw: RawTable, columns: ColumnMap, mask: pa.Array, rows: pa.Arr
     return recorded
 
 
-def _repeated(key: np.ndarray) -> np.ndarray:
+def _shared(key: np.ndarray) -> np.ndarray:
     """Indices (ascending) of the entries whose value occurs more than once."""
-    if not len(key):
-        return np.array([], dtype=np.int64)
-    low, high = int(key.min()), int(key.max())
-    if high - low < max(8 * len(key), 1 << 20):  # a small counting table beats hashing or sorting
-        counts = np.bincount(key - low)
-        return np.flatnonzero(counts[key - low] > 1)
-    ordered = np.sort(key)
-    shared = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-    return np.flatnonzero(np.isin(key, shared))
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    same = ordered[1:] == ordered[:-1]
+    flag = np.zeros(len(key), dtype=bool)
+    flag[1:] |= same
+    flag[:-1] |= same
+    return np.sort(order[flag])
 
 
 def _duplicates(table: pa.Table, notices: list[Notice]) -> pa.Array:
     """Exact repeats of (unit, date, activity, title) after the first: counted once, warned about.
 
-    Rows are first bucketed by an integer key of (unit, date, activity), counted by hash; only
-    the few rows sharing a bucket have their titles compared.
+    Rows are bucketed by one integer key of (unit, date, activity); only the few rows sharing a
+    bucket have their titles compared.
     """
     n = table.num_rows
     duplicate = np.zeros(n, dtype=bool)
     if n < 2:
         return pa.array(duplicate)
     unit = arrays.codes(table["unit"].combine_chunks())
+    act = arrays.codes(table["activity"].combine_chunks())
     day = table["date"].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
     day -= day.min()
-    # Rows sharing a unit and a day; of those, the ones of the same type; of those, same title.
-    candidates = _repeated(unit * (int(day.max()) + 1) + day)
+    key = (unit * (int(day.max()) + 1) + day) * (int(act.max()) + 1) + act
+    candidates = _shared(key)
     if not len(candidates):
         return pa.array(duplicate)
-    act = arrays.codes(table["activity"].combine_chunks().take(pa.array(candidates)))
-    _values, bucket = np.unique(unit[candidates] * (int(day.max()) + 1) + day[candidates], return_inverse=True)
-    same_type = _repeated(bucket * (int(act.max()) + 1) + act)
-    if not len(same_type):
-        return pa.array(duplicate)
-    candidates, bucket, act = candidates[same_type], bucket[same_type], act[same_type]
-    titles = pc.dictionary_encode(table["title"].combine_chunks().take(pa.array(candidates)).fill_null(""))
+    titles = pc.dictionary_encode(_trimmed(table["title"].take(pa.array(candidates))).combine_chunks())
     title = titles.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    key = (bucket * (int(act.max()) + 1) + act) * (len(titles.dictionary) + 1) + title
+    _buckets, bucket = np.unique(key[candidates], return_inverse=True)
+    same = bucket.astype(np.int64) * (len(titles.dictionary) + 1) + title
     groups: dict[int, list[int]] = {}
-    for position in _repeated(key).tolist():
-        groups.setdefault(int(key[position]), []).append(int(candidates[position]))
+    repeated = _shared(same)
+    for value, row in zip(same[repeated].tolist(), candidates[repeated].tolist(), strict=True):
+        groups.setdefault(value, []).append(row)
     row_numbers = table["row"].to_numpy()
-    for members in groups.values():
+    for members in sorted(m for m in groups.values() if len(m) > 1):
         duplicate[members[1:]] = True
         cited = [int(row_numbers[i]) for i in members]
         notices.append(

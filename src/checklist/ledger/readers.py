@@ -7,7 +7,10 @@ import csv
 import datetime as dt
 import io
 import json
+import mmap
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from checklist.errors import LedgerError, Location, Problem
-from checklist.ledger.columns import find_header_row, first_nonblank_row, map_columns
+from checklist.ledger.columns import find_header_row, first_nonblank_row
 from checklist.notice import Notice
 
 SNIFF_BYTES = 256 * 1024
@@ -31,7 +34,7 @@ class RawTable:
 
     headers: list[str]
     header_row: int  # 1-based, as the spreadsheet shows it
-    columns: list[pa.Array]  # one string array per header, same length as `rows`
+    columns: list[pa.Array | pa.ChunkedArray]  # one string column per header, same length as `rows`
     rows: pa.Array  # int32 spreadsheet row number of each record
     notices: list[Notice] = field(default_factory=list)
     preamble: list[list[str]] = field(default_factory=list)  # rows above the header
@@ -119,13 +122,22 @@ def _text_stream(path: Path, encoding: str) -> _Transcoder:
 # ---------------------------------------------------------------- CSV
 
 
-def _preview_rows(path: Path, encoding: str, delimiter: str) -> list[list[str]]:
+def _preview_rows(path: Path, encoding: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first records, and the physical line each ends on (they differ when a value spans lines)."""
     with path.open("rb") as raw:
         head = raw.read(SNIFF_BYTES)
     text = head.decode(encoding, errors="replace")
     if len(head) == SNIFF_BYTES:  # drop a last line that the sample cut in half
         text = text[: text.rfind("\n") + 1]
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))[:HEADER_LINES]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[list[str]] = []
+    ends: list[int] = []
+    for record in reader:
+        rows.append(record)
+        ends.append(reader.line_num)
+        if len(rows) == HEADER_LINES:
+            break
+    return rows, ends
 
 
 def _locate_header(file: str, preview: list[list[str]], mapping: dict[str, str] | None) -> int:
@@ -135,15 +147,48 @@ def _locate_header(file: str, preview: list[list[str]], mapping: dict[str, str] 
     return first_nonblank_row(preview) if found is None else found
 
 
-def read_csv(file: str, path: Path, head: bytes, mapping: dict[str, str] | None) -> RawTable:
+LineCount = Callable[[], int]
+
+
+def count_lines(path: Path) -> int:
+    """Physical lines of a file: newline bytes, plus one for a last line without its newline."""
+    with path.open("rb") as stream:
+        if path.stat().st_size == 0:
+            return 0
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            return newlines(view) + (view[len(view) - 1 :] != b"\n")
+
+
+def newlines(view: Any) -> int:
+    """Newline bytes in a buffer, counted in slices so no file-sized temporary is made."""
+    data = np.frombuffer(view, dtype=np.uint8)
+    step = 8 << 20
+    try:
+        return sum(int(np.count_nonzero(data[i : i + step] == 10)) for i in range(0, len(data), step))
+    finally:
+        del data  # release the buffer export before the caller closes the mmap
+
+
+def read_csv(
+    file: str, path: Path, head: bytes, mapping: dict[str, str] | None, lines: LineCount | None = None
+) -> RawTable:
     encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="replace")
     delimiter = sniff_delimiter(sample.lstrip("\ufeff"))
-    preview = _preview_rows(path, encoding, delimiter)
+    preview, line_ends = _preview_rows(path, encoding, delimiter)
     header_index = _locate_header(file, preview, mapping)
     headers = [h.lstrip("\ufeff").strip() for h in preview[header_index]]
+    # Values spanning lines are rare, and parsing for them halves pyarrow's speed: read line by line
+    # first, and keep that only when every physical line below the header became exactly one record.
+    skip = line_ends[header_index]  # pyarrow skips physical lines, even those inside a quoted title
     try:
-        raw = _read_csv_arrow(path, encoding, delimiter, header_index, headers, _repetitive(headers, mapping))
+        raw = None
+        if encoding != "utf-16":
+            raw = _read_csv_arrow(path, encoding, delimiter, skip, header_index, headers, multiline=False)
+            if len(raw.rows) != (lines or partial(count_lines, path))() - skip:
+                raw = None  # a quoted value held a newline: read again, minding quotes across lines
+        if raw is None:
+            raw = _read_csv_arrow(path, encoding, delimiter, skip, header_index, headers, multiline=True)
     except _NeedsCarefulRead:
         raw = _read_csv_python(path, encoding, delimiter, header_index, headers)
     raw.preamble = [list(r) for r in preview[:header_index]]
@@ -156,17 +201,11 @@ class _NeedsCarefulRead(Exception):
     """The fast reader met something it cannot number exactly (ragged rows, bad bytes)."""
 
 
-def _repetitive(headers: list[str], mapping: dict[str, str] | None) -> set[int]:
-    """Columns whose values repeat a lot (dates, types, units): dictionary-encoded while parsing,
-    on the reader's threads, instead of afterwards on one."""
-    fields = map_columns(headers, mapping).fields
-    names = ("date", "activity", "unit", "recorded_at", "evidence", "hours", "present", "expected")
-    return {fields[n] for n in names if n in fields}
-
-
 def _read_csv_arrow(
-    path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str], repetitive: set[int]
+    path: Path, encoding: str, delimiter: str, skip: int, header_index: int, headers: list[str], *, multiline: bool
 ) -> RawTable:
+    """pyarrow's multi-threaded reader, every column as text (inferring types, or dictionary-encoding
+    while parsing, both cost more than they save); columns stay in the reader's chunks."""
     invalid: list[int] = []
 
     def on_invalid(_row: Any) -> str:
@@ -174,12 +213,11 @@ def _read_csv_arrow(
         return "skip"
 
     names = [f"c{i}" for i in range(len(headers))]
-    read = pacsv.ReadOptions(skip_rows=header_index + 1, column_names=names)
+    read = pacsv.ReadOptions(skip_rows=skip, column_names=names)
     parse = pacsv.ParseOptions(
-        delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+        delimiter=delimiter, newlines_in_values=multiline, ignore_empty_lines=False, invalid_row_handler=on_invalid
     )
-    encoded = pa.dictionary(pa.int32(), pa.string())
-    types = {name: encoded if i in repetitive else pa.string() for i, name in enumerate(names)}
+    types = dict.fromkeys(names, pa.string())
     convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
     source: Any = str(path) if encoding in ("utf-8", "utf-8-sig") else _text_stream(path, encoding)
     try:
@@ -190,8 +228,7 @@ def _read_csv_arrow(
         raise _NeedsCarefulRead("ragged rows or undecodable bytes")
     first = header_index + 2
     rows = pa.array(np.arange(first, first + table.num_rows, dtype=np.int32))
-    columns = [table.column(i).combine_chunks() for i in range(len(headers))]
-    return RawTable(headers, header_index + 1, columns, rows)
+    return RawTable(headers, header_index + 1, list(table.columns), rows)
 
 
 def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]) -> RawTable:
@@ -360,9 +397,15 @@ def _json_value(value: Any) -> Any:
 
 
 def read_raw(
-    path: Path, *, noun: str = "ledger", sheet: str | None = None, mapping: dict[str, str] | None = None
+    path: Path,
+    *,
+    noun: str = "ledger",
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+    lines: LineCount | None = None,
 ) -> tuple[str, RawTable]:
-    """Open any supported file by its content: (kind, string columns). `noun` names it in errors."""
+    """Open any supported file by its content: (kind, string columns). `noun` names it in errors;
+    `lines`, when given, returns the file's physical line count (counted elsewhere, in parallel)."""
     file = str(path)
     try:
         with path.open("rb") as stream:
@@ -376,4 +419,4 @@ def read_raw(
         return kind, read_excel(file, path, sheet, mapping)
     if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NUL bytes by nature
         check_text(file, head)
-    return kind, read_jsonl(file, path) if kind == "jsonl" else read_csv(file, path, head, mapping)
+    return kind, read_jsonl(file, path) if kind == "jsonl" else read_csv(file, path, head, mapping, lines)
