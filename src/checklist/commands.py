@@ -114,11 +114,21 @@ def _exit_code(result: Result, fail_on: str) -> int:
     return 1 if fail_on == "due" and result.due_findings() else 0
 
 
-def write_output(data: str | bytes, output: str | None, out: TextIO) -> None:
-    """To -o FILE atomically (temp file + rename), else to standard output."""
+def write_output(data: str | bytes, output: str | None, out: TextIO, *, binary: bool = True) -> None:
+    """To -o FILE atomically (temp file + rename), else to standard output. Bytes are a binary
+    format unless `binary` is False (UTF-8 text such as JSON, written as it is)."""
     if output is None:
         if isinstance(data, bytes):
-            raise UsageError("this format is binary: give -o FILE")
+            if binary:
+                raise UsageError("this format is binary: give -o FILE")
+            buffer = getattr(out, "buffer", None)
+            if buffer is None:
+                out.write(data.decode("utf-8"))
+            else:
+                out.flush()
+                buffer.write(data)
+                buffer.flush()
+            return
         out.write(data)
         return
     target = Path(output)
@@ -135,7 +145,7 @@ def write_output(data: str | bytes, output: str | None, out: TextIO) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.render import RenderOptions, render
+    from checklist.render import BINARY, RenderOptions, render
 
     result, pack = _evaluate(args)
     lang = args.lang or pack.language
@@ -143,7 +153,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     print(f"window {result.window.from_}..{result.window.to}, as_of {result.as_of}{defaulted}", file=sys.stderr)
     color = args.output is None and args.format == "table" and out.isatty() and not os.environ.get("NO_COLOR")
     data = render(result, args.format, RenderOptions(lang=lang, color=color))
-    write_output(data, args.output, out)
+    write_output(data, args.output, out, binary=args.format in BINARY)
     return _exit_code(result, args.fail_on)
 
 

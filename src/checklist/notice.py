@@ -1,4 +1,4 @@
-"""A warning about the input or the evaluation that cites the rows it concerns (DESIGN §6 `warnings`)."""
+"""Row-citing records of the result: warnings (DESIGN §6 `warnings`) and rejected rows (`rejected`)."""
 
 from __future__ import annotations
 
@@ -13,3 +13,12 @@ class Notice(BaseModel):
     kind: str
     rows: list[int]
     message: str
+
+
+class RejectedRow(BaseModel):
+    """A row that cannot be used, with its spreadsheet row number and why (DESIGN §6 `rejected`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    reason: str

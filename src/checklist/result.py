@@ -7,13 +7,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from checklist.ledger import RejectedRow
-from checklist.notice import Notice
+from checklist.notice import Notice, RejectedRow
 
 SCHEMA = "checklist.result/1"
 Status = Literal["met", "gap", "due", "exceeded", "late", "waived"]
 VIOLATIONS: frozenset[str] = frozenset({"gap", "late", "exceeded"})
 RecordId = int | str
+_new, _set = object.__new__, object.__setattr__
 
 
 class _Frozen(BaseModel):
@@ -25,11 +25,11 @@ class _Frozen(BaseModel):
 
         Every field must be given; tests hold the result equal to a validated model.
         """
-        obj = cls.__new__(cls)
-        object.__setattr__(obj, "__dict__", values)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-        object.__setattr__(obj, "__pydantic_extra__", None)
-        object.__setattr__(obj, "__pydantic_private__", None)
+        obj = _new(cls)
+        _set(obj, "__dict__", values)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
         return obj
 
 
@@ -186,9 +186,13 @@ class Result(_Frozen):
         return out
 
     def to_json(self, indent: bool = True) -> str:
+        return self.to_json_bytes(indent).decode("utf-8")
+
+    def to_json_bytes(self, indent: bool = True) -> bytes:
+        """The same as to_json(), as UTF-8 bytes."""
         import orjson
 
-        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2 if indent else 0).decode("utf-8")
+        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2 if indent else 0)
 
 
 def score(met: int, violations: int) -> float | None:

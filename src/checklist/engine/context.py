@@ -81,6 +81,12 @@ class Context:
             return pc.cast(ids, pa.int64()).to_numpy()
         return np.array(ids.to_pylist(), dtype=object)
 
+    def day_objects(self, days: np.ndarray) -> list[dt.date]:
+        """Day numbers as dates, each distinct day converted once (ledgers repeat their days)."""
+        values, inverse = np.unique(days, return_inverse=True)
+        made = [from_day_number(v) for v in values.tolist()]
+        return [made[i] for i in inverse.tolist()]
+
     def record_id(self, index: int) -> int | str:
         return self._ids[index].item() if self._ids.dtype != object else self._ids[index]
 

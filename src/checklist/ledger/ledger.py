@@ -14,27 +14,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
-from pydantic import BaseModel, ConfigDict
 
 from checklist.errors import LedgerError, Location, Problem
 from checklist.ledger import arrays
 from checklist.ledger.columns import NUMERIC, ColumnMap, load_mapping, map_columns, missing_columns_problem
 from checklist.ledger.dates import parse_when_column
 from checklist.ledger.readers import RawTable, newlines, read_raw
-from checklist.notice import Notice
+from checklist.notice import Notice, RejectedRow
 
 NO_UNIT = "-"
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "total")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
-
-
-class RejectedRow(BaseModel):
-    """A row that cannot be used, with its spreadsheet row number and why (DESIGN §6 `rejected`)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    row: int
-    reason: str
 
 
 @dataclass

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from checklist.result import Result
+if TYPE_CHECKING:
+    from checklist.result import Result
 
 
 @dataclass(frozen=True)
@@ -14,7 +17,7 @@ class RenderOptions:
     color: bool = False
 
 
-Renderer = Callable[[Result, RenderOptions], str | bytes]
+Renderer = Callable[["Result", RenderOptions], str | bytes]
 RENDERERS: dict[str, Renderer] = {}
 
 
@@ -28,19 +31,26 @@ def register(name: str) -> Callable[[Renderer], Renderer]:
     return add
 
 
+# format -> the module that registers it, imported only when asked for (a JSON run need not load
+# python-docx, xlsxwriter and tabulate).
+MODULES = {
+    "docx": "docx",
+    "html": "html",
+    "json": "json_out",
+    "junit": "junit",
+    "markdown": "markdown",
+    "table": "table",
+    "xlsx": "xlsx",
+}
+BINARY = frozenset({"docx", "xlsx"})  # the rest are text; JSON comes as UTF-8 bytes, ready to write
+
+
 def render(result: Result, fmt: str, options: RenderOptions) -> str | bytes:
-    _load_all()
-    try:
-        renderer = RENDERERS[fmt]
-    except KeyError:
-        raise ValueError(f"no renderer '{fmt}'; formats: {', '.join(formats())}") from None
-    return renderer(result, options)
+    if fmt not in MODULES:
+        raise ValueError(f"no renderer '{fmt}'; formats: {', '.join(formats())}")
+    import_module(f"checklist.render.{MODULES[fmt]}")
+    return RENDERERS[fmt](result, options)
 
 
 def formats() -> list[str]:
-    _load_all()
-    return sorted(RENDERERS)
-
-
-def _load_all() -> None:
-    from checklist.render import docx, html, json_out, junit, markdown, table, xlsx  # noqa: F401  (self-registering)
+    return sorted(MODULES)

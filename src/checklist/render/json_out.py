@@ -7,5 +7,6 @@ from checklist.result import Result
 
 
 @register("json")
-def render_json(result: Result, options: RenderOptions) -> str:
-    return result.to_json() + "\n"
+def render_json(result: Result, options: RenderOptions) -> bytes:
+    """UTF-8 bytes: a big result is written as it was serialised, not decoded and encoded again."""
+    return result.to_json_bytes() + b"\n"
