@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import yaml
 
@@ -89,6 +91,8 @@ def test_case(tmp_path, pack_text, case):
         unit_list=units or None,
     )
     data = result.to_dict()
+    # What the CLI writes (orjson over the stored fields) must be what to_dict() says, byte for byte.
+    assert result.to_json_bytes() == orjson.dumps(data, option=orjson.OPT_INDENT_2)
     got = [f for f in data["findings"] if f["rule"] in case["only"]]
     expected = [dict(e) for e in case["expect"]]
     assert len(got) == len(expected), [(f["unit"], f["period"], f["status"]) for f in got]
@@ -126,6 +130,7 @@ def test_hand_serialised_lists_equal_pydantics_dump(tmp_path):
             if isinstance(finding[key], float) and finding[key].is_integer():
                 finding[key] = int(finding[key])
     assert fast == slow and list(fast) == list(slow)
+    assert json.loads(result.to_json_bytes()) == slow
 
 
 def test_built_findings_equal_validated_ones(tmp_path):

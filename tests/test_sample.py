@@ -124,6 +124,8 @@ def test_sample_with_units_and_waivers():
     ]
     waived = [f for f in by_unit["县教育局党组"] if f.rule == "new-media-training"]
     assert [(f.status, f.waiver.reason) for f in waived] == [("waived", "机构改革期间培训暂缓")]
+    # The written JSON (stored fields straight to orjson) says what to_dict() says, waiver included.
+    assert json.loads(result.to_json_bytes()) == result.to_dict()
     scores = {u.unit: u.score for u in result.units}
     assert scores["县教育局党组"] == 61.5 and scores["县档案馆"] == 0.0  # 8 / (8 + 5)
     # The 城关镇 waiver expired on 2024-06-30, before as_of: no cover, and a warning says so.

@@ -167,15 +167,19 @@ class Result(_Frozen):
     def due_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.status == "due"]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, bulky: bool = True) -> dict[str, Any]:
         """The DESIGN §6 object. Big lists are serialised by hand (a test holds them equal to
-        pydantic's own dump): a million-row ledger may list tens of thousands of rows."""
-        bulky = {"findings", "unmatched", "rejected"}
-        head = self.model_dump(mode="json", by_alias=True, exclude=bulky)
+        pydantic's own dump): a million-row ledger may list tens of thousands of rows.
+        `bulky=False` leaves findings, unmatched and rejected out (as None), for callers that
+        serialise them their own way."""
+        big = {"findings", "unmatched", "rejected"}
+        head = self.model_dump(mode="json", by_alias=True, exclude=big)
         out: dict[str, Any] = {}
         for name, info in type(self).model_fields.items():
             key = info.alias or name
-            if name == "findings":
+            if name in big and not bulky:
+                out[key] = None
+            elif name == "findings":
                 out[key] = [finding_dict(f) for f in self.findings]
             elif name == "unmatched":
                 out[key] = [{"row": u.row, "activity": u.activity, "suggestion": u.suggestion} for u in self.unmatched]
@@ -189,10 +193,18 @@ class Result(_Frozen):
         return self.to_json_bytes(indent).decode("utf-8")
 
     def to_json_bytes(self, indent: bool = True) -> bytes:
-        """The same as to_json(), as UTF-8 bytes."""
+        """The same as to_json(), as UTF-8 bytes.
+
+        The big lists go to orjson nearly as stored: dates as date objects (orjson writes them as
+        ISO dates, as isoformat() does) and rows' own field dicts, which are read, never changed.
+        """
         import orjson
 
-        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2 if indent else 0)
+        out = self.to_dict(bulky=False)
+        out["findings"] = [_finding_raw(f) for f in self.findings]
+        out["unmatched"] = [u.__dict__ for u in self.unmatched]
+        out["rejected"] = [r.__dict__ for r in self.rejected]
+        return orjson.dumps(out, option=orjson.OPT_INDENT_2 if indent else 0)
 
 
 def score(met: int, violations: int) -> float | None:
@@ -230,6 +242,46 @@ def _number(value: float | None) -> float | int | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+_WHOLE: dict[float | None, float | int | None] = {}
+
+
+def _whole(value: float | None) -> float | int | None:
+    """_number, remembered: findings repeat a handful of counts."""
+    try:
+        return _WHOLE[value]
+    except KeyError:
+        if len(_WHOLE) < 10_000:
+            _WHOLE[value] = _number(value)
+        return _number(value)
+
+
+def _finding_raw(f: Finding) -> dict[str, Any]:
+    """finding_dict for orjson: the same keys and values, dates left as dates."""
+    d = f.__dict__
+    misses, waiver = d["near_misses"], d["waiver"]
+    return {
+        "unit": d["unit"],
+        "rule": d["rule"],
+        "period": d["period"],
+        "start": d["start"],
+        "end": d["end"],
+        "status": d["status"],
+        "required": _whole(d["required"]),
+        "count": _whole(d["count"]),
+        "missing": _whole(d["missing"]),
+        "due": d["due"],
+        "person": d["person"],
+        "records": d["records"],
+        "severity": d["severity"],
+        "message": d["message"],
+        "kind": d["kind"],
+        "excess": _whole(d["excess"]),
+        "outlook": d["outlook"],
+        "near_misses": [m.__dict__ for m in misses] if misses else [],
+        "waiver": waiver.model_dump(mode="json") if waiver else None,
+    }
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
