@@ -63,30 +63,36 @@ def evaluate_frequency(ctx: Context, rule: FrequencyRule) -> Iterator[Finding]:
     if rule.per == "person":
         yield from _per_person(ctx, rule, plan, idx, pi, values, near)
         return
-    groups = _group(ctx.units[idx], pi, idx, ctx.dates, len(plan.periods))
+    groups = _group(ctx, ctx.units[idx], pi, idx, len(plan.periods))
     for unit in ctx.eval_units:
         if not ctx.applies(rule, unit):
             continue
         code = ctx.code[unit]
-        lists = [groups.get((code, i), []) for i in range(len(plan.periods))]
+        found = [groups.get((code, i), _NONE) for i in range(len(plan.periods))]
+        lists = [rows for rows, _ids in found]
         if rule.holiday_tolerance_days:
             lists = _holiday_moves(ctx, rule, plan, lists)
+            found = [(rows, None) for rows in lists]  # records were lent: look their ids up again
         for i, period in enumerate(plan.periods):
             if ctx.period_applies(unit, period):
-                yield _finding(ctx, rule, plan, i, unit, None, lists[i], values, near)
+                yield _finding(ctx, rule, plan, i, unit, None, lists[i], values, near, found[i][1])
 
 
-def _group(codes: np.ndarray, pi: np.ndarray, idx: np.ndarray, dates: np.ndarray, n: int) -> dict:
-    """{(unit code, period index): [row indices in date order]}."""
+_NONE: tuple[list[int], list] = ([], [])
+
+
+def _group(ctx: Context, codes: np.ndarray, pi: np.ndarray, idx: np.ndarray, n: int) -> dict:
+    """{(unit code, period index): ([row indices in date order], [their record ids])}."""
     if not len(idx):
         return {}
     key = codes.astype(np.int64) * n + pi
-    order = np.lexsort((dates[idx], key))
+    order = np.lexsort((ctx.dates[idx], key))
     key, idx = key[order], idx[order]
     cuts = np.flatnonzero(np.diff(key)) + 1
-    starts = np.concatenate(([0], cuts))
-    stops = np.concatenate((cuts, [len(key)]))
-    return {(int(key[a]) // n, int(key[a]) % n): idx[a:b].tolist() for a, b in zip(starts, stops, strict=True)}
+    starts = np.concatenate(([0], cuts)).tolist()
+    stops = np.concatenate((cuts, [len(key)])).tolist()
+    rows, ids, keys = idx.tolist(), ctx.record_ids(idx), key[starts].tolist()
+    return {divmod(k, n): (rows[a:b], ids[a:b]) for k, a, b in zip(keys, starts, stops, strict=True)}
 
 
 def _spaced(ctx: Context, rule: FrequencyRule, rows: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
@@ -113,7 +119,9 @@ def _finding(
     rows: list[int],
     values: np.ndarray | None,
     near: _NearMisses,
+    ids: list | None = None,
 ) -> Finding:
+    """One unit × period (× person) verdict; `ids` are the record ids of `rows` when known."""
     period = plan.periods[i]
     _cs, ce = plan.intervals[i]
     kept, too_close = _spaced(ctx, rule, rows)
@@ -137,7 +145,7 @@ def _finding(
         missing=missing,
         due=ce,
         person=person,
-        records=ctx.record_ids(kept),
+        records=list(ids) if ids is not None and not too_close and len(kept) == len(rows) else ctx.record_ids(kept),
         severity=rule.severity,
         message=who
         + amount(status, what, period.label, count, required, missing, ce, excess, ctx.pack.language, unit_word),
@@ -244,8 +252,10 @@ class _NearMisses:
 
     def find(self, unit: str, i: int, kept: set[int], too_close: list[tuple[int, int]]) -> list[NearMiss]:
         ctx = self.ctx
-        if self._by_unit is None:
-            self._by_unit = ctx.unit_rows(self.base)
+        if self._by_unit is None:  # only rows near the window can be near misses of its periods
+            lo = day_number(ctx.start) - NEAR_MISS_DAYS
+            hi = day_number(ctx.end) + NEAR_MISS_DAYS
+            self._by_unit = ctx.unit_rows(self.base & (ctx.dates >= lo) & (ctx.dates <= hi))
         rows = self._by_unit.get(ctx.code[unit], np.array([], dtype=np.int64))
         period = self.plan.periods[i]
         cs, ce = self.plan.intervals[i]
