@@ -122,6 +122,18 @@ def main() -> None:
         small = [py, "-m", "checklist", "evaluate", str(sample), "--as-of", "2024-12-31"]
         startup = _best_child(small, args.repeat)[0]
     bare = _best_child([py, "-c", "pass"], args.repeat)[0]
+    runs = [
+        json.loads(
+            subprocess.run(
+                [py, str(HERE / "phases.py"), str(path), str(OUT / "phases.json")],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(args.repeat)
+    ]
+    phases = {key: sorted(r[key] for r in runs)[len(runs) // 2] for key in runs[0]}  # median of each
 
     figures = {
         "file": str(path.relative_to(HERE.parent)),
@@ -141,6 +153,7 @@ def main() -> None:
         "read_ledger_rss_to_file_ratio": round(ingest_rss / size, 2),
         "small_ledger_evaluate_s": round(startup, 3) if startup else None,
         "python_startup_s": round(bare, 3),
+        "phases_median": phases,
     }
     (OUT / "results.json").write_text(json.dumps(figures, indent=2) + "\n")
     width = max(map(len, figures))

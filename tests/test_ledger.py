@@ -236,6 +236,20 @@ def test_one_line_records_are_read_in_one_pass(tmp_path, monkeypatch):
     assert read_ledger(tmp_path / "spanning.csv").rows == 16_000 and passes == [False, False, True]
 
 
+def test_last_line_without_newline_is_still_a_row(tmp_path, monkeypatch):
+    from checklist.ledger import readers
+
+    passes: list[bool] = []
+    original = readers._read_csv_arrow
+    monkeypatch.setattr(
+        readers, "_read_csv_arrow", lambda *a, multiline: passes.append(multiline) or original(*a, multiline=multiline)
+    )
+    path = tmp_path / "t.csv"
+    path.write_bytes("单位,日期,活动类型\r\n宣传部,2024-03-01,专题研究\r\n宣传部,2024-04-01,专题研究".encode())
+    ledger = read_ledger(path)
+    assert ledger.table["row"].to_pylist() == [2, 3] and passes == [False]
+
+
 def test_gbk_with_invalid_bytes_says_which_rows(tmp_path):
     good = _csv_text().encode("gbk").split(b"\r\n")
     good[2] = good[2].replace("张三".encode("gbk"), b"\xff\xfe\xff")  # row 3: bytes no GBK can hold

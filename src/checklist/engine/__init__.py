@@ -100,7 +100,10 @@ def _unmatched(pack: Pack, ledger: Ledger, matched: np.ndarray) -> list[Unmatche
     rows = ledger.table["row"].to_numpy()[idx].tolist()
     activities = ledger.table["activity"].take(idx).to_pylist()
     hints = {a: suggest(pack, a) for a in set(activities)}
-    return [UnmatchedRow.build(row=r, activity=a, suggestion=hints[a]) for r, a in zip(rows, activities, strict=True)]
+    return [
+        UnmatchedRow.of({"row": r, "activity": a, "suggestion": hints[a]})
+        for r, a in zip(rows, activities, strict=True)
+    ]
 
 
 def _future_rows(ctx: Context, notes: list[Notice]) -> None:

@@ -45,26 +45,28 @@ def _record_finding(
     due: dt.date | None = None,
 ) -> Finding:
     done = status in ("met", "late")
-    return Finding.build(
-        unit=unit,
-        rule=rule_id,
-        period=day.isoformat(),
-        start=day,
-        end=end,
-        status=status,
-        required=1.0,
-        count=1.0 if done else 0.0,
-        missing=1.0 if status in ("gap", "due") else 0.0,
-        due=due or end,
-        person=None,
-        records=records,
-        severity=severity,
-        message=message,
-        kind=kind,
-        excess=None,
-        outlook=None,
-        near_misses=[],
-        waiver=None,
+    return Finding.of(
+        {
+            "unit": unit,
+            "rule": rule_id,
+            "period": day.isoformat(),
+            "start": day,
+            "end": end,
+            "status": status,
+            "required": 1.0,
+            "count": 1.0 if done else 0.0,
+            "missing": 1.0 if status in ("gap", "due") else 0.0,
+            "due": due or end,
+            "person": None,
+            "records": records,
+            "severity": severity,
+            "message": message,
+            "kind": kind,
+            "excess": None,
+            "outlook": None,
+            "near_misses": [],
+            "waiver": None,
+        }
     )
 
 
@@ -87,28 +89,30 @@ def evaluate_deadline(ctx: Context, rule: DeadlineRule) -> Iterator[Finding]:
             status, chosen = ("due" if ctx.as_of < rule.by else "gap"), rows[:0]
         count = float(len(chosen))
         missing = 1.0 if status in ("gap", "due") else 0.0
-        yield Finding.build(
-            unit=unit,
-            rule=rule.id,
-            period=rule.by.isoformat(),
-            start=ctx.start,
-            end=rule.by,
-            status=status,
-            required=1.0,
-            count=count,
-            missing=missing,
-            due=rule.by,
-            person=None,
-            records=ctx.record_ids(chosen),
-            severity=rule.severity,
-            message=amount(
-                status, what, f"≤{rule.by.isoformat()}", count, 1.0, missing, rule.by, None, ctx.pack.language
-            ),
-            kind="deadline",
-            excess=None,
-            outlook=None,
-            near_misses=[],
-            waiver=None,
+        yield Finding.of(
+            {
+                "unit": unit,
+                "rule": rule.id,
+                "period": rule.by.isoformat(),
+                "start": ctx.start,
+                "end": rule.by,
+                "status": status,
+                "required": 1.0,
+                "count": count,
+                "missing": missing,
+                "due": rule.by,
+                "person": None,
+                "records": ctx.record_ids(chosen),
+                "severity": rule.severity,
+                "message": amount(
+                    status, what, f"≤{rule.by.isoformat()}", count, 1.0, missing, rule.by, None, ctx.pack.language
+                ),
+                "kind": "deadline",
+                "excess": None,
+                "outlook": None,
+                "near_misses": [],
+                "waiver": None,
+            }
         )
 
 
@@ -221,27 +225,29 @@ def evaluate_evidence(ctx: Context, rule: EvidenceRule) -> Iterator[Finding]:
     activities = ctx.table["activity"].take(pa.array(rows)).to_pylist()
     days = ctx.day_objects(ctx.dates[rows])
     unit_names = [ctx.unit_names[c] for c in ctx.units[rows].tolist()]
-    severity, build, rule_id = rule.severity, Finding.build, rule.id
+    severity, of_, rule_id = rule.severity, Finding.of, rule.id
     for day, unit, record, activity in zip(days, unit_names, ctx.record_ids(rows), activities, strict=True):
         iso = day.isoformat()
-        yield build(
-            unit=unit,
-            rule=rule_id,
-            period=iso,
-            start=day,
-            end=day,
-            status="gap",
-            required=1.0,
-            count=0.0,
-            missing=1.0,
-            due=day,
-            person=None,
-            records=[record],
-            severity=severity,
-            message=template % (iso, activity),
-            kind="evidence",
-            excess=None,
-            outlook=None,
-            near_misses=[],
-            waiver=None,
+        yield of_(
+            {
+                "unit": unit,
+                "rule": rule_id,
+                "period": iso,
+                "start": day,
+                "end": day,
+                "status": "gap",
+                "required": 1.0,
+                "count": 0.0,
+                "missing": 1.0,
+                "due": day,
+                "person": None,
+                "records": [record],
+                "severity": severity,
+                "message": template % (iso, activity),
+                "kind": "evidence",
+                "excess": None,
+                "outlook": None,
+                "near_misses": [],
+                "waiver": None,
+            }
         )

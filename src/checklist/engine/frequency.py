@@ -133,27 +133,31 @@ def _finding(
     what = label(ctx.pack, rule.category_ids[0], ctx.pack.language) if len(rule.category_ids) == 1 else rule.title
     who = f"{person} " if person else ""
     unit_word = ("学时" if rule.sum == "hours" else "") if rule.sum else "次"
-    return Finding.build(
-        unit=unit,
-        rule=rule.id,
-        period=period.label,
-        start=period.start,
-        end=period.end,
-        status=status,
-        required=required,
-        count=count,
-        missing=missing,
-        due=ce,
-        person=person,
-        records=list(ids) if ids is not None and not too_close and len(kept) == len(rows) else ctx.record_ids(kept),
-        severity=rule.severity,
-        message=who
-        + amount(status, what, period.label, count, required, missing, ce, excess, ctx.pack.language, unit_word),
-        kind="frequency",
-        excess=excess,
-        outlook=outlook,
-        near_misses=misses,
-        waiver=None,
+    return Finding.of(
+        {
+            "unit": unit,
+            "rule": rule.id,
+            "period": period.label,
+            "start": period.start,
+            "end": period.end,
+            "status": status,
+            "required": required,
+            "count": count,
+            "missing": missing,
+            "due": ce,
+            "person": person,
+            "records": list(ids)
+            if ids is not None and not too_close and len(kept) == len(rows)
+            else ctx.record_ids(kept),
+            "severity": rule.severity,
+            "message": who
+            + amount(status, what, period.label, count, required, missing, ce, excess, ctx.pack.language, unit_word),
+            "kind": "frequency",
+            "excess": excess,
+            "outlook": outlook,
+            "near_misses": misses,
+            "waiver": None,
+        }
     )
 
 
