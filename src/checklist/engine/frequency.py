@@ -68,7 +68,7 @@ def evaluate_frequency(ctx: Context, rule: FrequencyRule) -> Iterator[Finding]:
         if not ctx.applies(rule, unit):
             continue
         code = ctx.code[unit]
-        found = [groups.get((code, i), _NONE) for i in range(len(plan.periods))]
+        found = [groups.get((code, i)) or ([], []) for i in range(len(plan.periods))]
         lists = [rows for rows, _ids in found]
         if rule.holiday_tolerance_days:
             lists = _holiday_moves(ctx, rule, plan, lists)
@@ -76,9 +76,6 @@ def evaluate_frequency(ctx: Context, rule: FrequencyRule) -> Iterator[Finding]:
         for i, period in enumerate(plan.periods):
             if ctx.period_applies(unit, period):
                 yield _finding(ctx, rule, plan, i, unit, None, lists[i], values, near, found[i][1])
-
-
-_NONE: tuple[list[int], list] = ([], [])
 
 
 def _group(ctx: Context, codes: np.ndarray, pi: np.ndarray, idx: np.ndarray, n: int) -> dict:
@@ -146,9 +143,7 @@ def _finding(
             "missing": missing,
             "due": ce,
             "person": person,
-            "records": list(ids)
-            if ids is not None and not too_close and len(kept) == len(rows)
-            else ctx.record_ids(kept),
+            "records": ids if ids is not None and len(kept) == len(rows) else ctx.record_ids(kept),
             "severity": rule.severity,
             "message": who
             + amount(status, what, period.label, count, required, missing, ce, excess, ctx.pack.language, unit_word),

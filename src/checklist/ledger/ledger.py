@@ -19,7 +19,7 @@ from checklist.errors import LedgerError, Location, Problem
 from checklist.ledger import arrays
 from checklist.ledger.columns import NUMERIC, ColumnMap, load_mapping, map_columns, missing_columns_problem
 from checklist.ledger.dates import parse_when_column
-from checklist.ledger.readers import RawTable, newlines, read_raw
+from checklist.ledger.readers import RawTable, lines_in, read_raw
 from checklist.notice import Notice, RejectedRow
 
 NO_UNIT = "-"
@@ -105,7 +105,7 @@ class _Digest:
                 # Straight from the page cache; copying the file through read() costs more than hashing.
                 with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
                     self._hash.update(view)
-                    self._lines = newlines(view) + (view[len(view) - 1 :] != b"\n")
+                    self._lines = lines_in(view)
         except (OSError, ValueError):
             pass  # an unreadable file is reported by the reader, once, in one line
 

@@ -156,10 +156,15 @@ def count_lines(path: Path) -> int:
         if path.stat().st_size == 0:
             return 0
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            return newlines(view) + (view[len(view) - 1 :] != b"\n")
+            return lines_in(view)
 
 
-def newlines(view: Any) -> int:
+def lines_in(view: Any) -> int:
+    """Physical lines in a non-empty buffer: its newline bytes, plus a last line without one."""
+    return _newlines(view) + (view[len(view) - 1 :] != b"\n")
+
+
+def _newlines(view: Any) -> int:
     """Newline bytes in a buffer, counted in slices so no file-sized temporary is made."""
     data = np.frombuffer(view, dtype=np.uint8)
     step = 8 << 20
