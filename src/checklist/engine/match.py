@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
@@ -25,26 +26,77 @@ def category_masks(pack: Pack, activity: pa.Array, title: pa.Array) -> dict[str,
     act = pc.dictionary_encode(activity)
     act_values = [norm(v) for v in act.dictionary.to_pylist()]
     act_idx = act.indices.to_numpy(zero_copy_only=False)
-    title_lower: pa.Array | None = None
-    title_idx: np.ndarray | None = None
+    keywords = {
+        cid: [k for k in dict.fromkeys(norm(k) for k in cat.keywords) if k] for cid, cat in pack.categories.items()
+    }
+    in_title = _keyword_rows(title, keywords) if len(title) else {}
     masks: dict[str, np.ndarray] = {}
-    for cid, cat in pack.categories.items():
-        names = _names(cid, pack)
-        keywords = [norm(k) for k in cat.keywords if norm(k)]
-        hit = np.array([v in names or any(k in v for k in keywords) for v in act_values], dtype=bool)
+    for cid in pack.categories:
+        names, words = _names(cid, pack), keywords[cid]
+        hit = np.array([v in names or any(k in v for k in words) for v in act_values], dtype=bool)
         mask = hit[act_idx] if len(act_values) else np.zeros(len(activity), dtype=bool)
-        if keywords and len(title):
-            if title_lower is None:
-                enc = pc.dictionary_encode(title.fill_null(""))
-                title_lower = pc.utf8_lower(pc.utf8_normalize(enc.dictionary, "NFKC"))
-                title_idx = enc.indices.to_numpy(zero_copy_only=False)
-            found = np.zeros(len(title_lower), dtype=bool)
-            for keyword in keywords:
-                found |= pc.match_substring(title_lower, keyword).to_numpy(zero_copy_only=False)
-            assert title_idx is not None
-            mask = mask | found[title_idx]
-        masks[cid] = mask
+        masks[cid] = mask | in_title[cid] if cid in in_title else mask
     return masks
+
+
+DISTINCT_SAMPLE = 20_000
+PARALLEL_ROWS = 100_000
+
+
+def _keyword_rows(title: pa.Array, keywords: dict[str, list[str]]) -> dict[str, np.ndarray]:
+    """Rows whose title (NFKC, lower case) contains one of a category's keywords.
+
+    Titles that repeat are matched once per distinct text; mostly distinct titles (the usual
+    ledger) are matched in place, since encoding them would cost more than it saves. One pass
+    with all keywords finds the titles holding any; each keyword is then looked for in those only.
+    """
+    words = sorted({k for ks in keywords.values() for k in ks})
+    if not words:
+        return {}
+    title = title.fill_null("")
+    sample = title.slice(0, DISTINCT_SAMPLE)
+    index: np.ndarray | None = None
+    values = title
+    if pc.count_distinct(sample).as_py() * 2 < len(sample):
+        encoded = pc.dictionary_encode(title)
+        values, index = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    pattern = "|".join(map(_literal, words))
+
+    def holding_any(part: pa.Array) -> tuple[pa.Array, np.ndarray]:
+        text = pc.utf8_lower(pc.utf8_normalize(part, "NFKC"))
+        return text, pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)
+
+    def holding_each(subset: pa.Array, some: list[str]) -> dict[str, np.ndarray]:
+        return {k: pc.match_substring(subset, k).to_numpy(zero_copy_only=False) for k in some}
+
+    if len(values) < PARALLEL_ROWS:
+        text, hits = holding_any(values)
+        holding = np.flatnonzero(hits)
+        found = holding_each(text.take(pa.array(holding)), words)
+    else:  # Arrow's string kernels free the GIL: two halves, and then two groups of keywords, at once
+        half = len(values) // 2
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parts = list(pool.map(holding_any, (values.slice(0, half), values.slice(half))))
+            holding = np.flatnonzero(np.concatenate([hits for _text, hits in parts]))
+            text = pa.chunked_array([t for t, _hits in parts])
+            subset = text.take(pa.array(holding)).combine_chunks()
+            found = {}
+            for done in pool.map(lambda some: holding_each(subset, some), (words[0::2], words[1::2])):
+                found.update(done)
+    found = {k: holding[hit] for k, hit in found.items()}
+    out: dict[str, np.ndarray] = {}
+    for cid, ks in keywords.items():
+        if ks:
+            mask = np.zeros(len(values), dtype=bool)
+            for k in ks:
+                mask[found[k]] = True
+            out[cid] = mask if index is None else mask[index]
+    return out
+
+
+def _literal(text: str) -> str:
+    """A keyword as an RE2 pattern that matches exactly that text."""
+    return "".join("\\" + c if c in "\\.^$|?*+()[]{}" else c for c in text)
 
 
 class Matcher:
