@@ -64,6 +64,13 @@ def main() -> None:
     parser.add_argument("--years", default="2020-2024", help="first-last, e.g. 2020-2024")
     parser.add_argument("--rows", type=int, help="stop after this many rows")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--titles",
+        choices=["templates", "distinct"],
+        default="templates",
+        help="templates: 97 numbered titles per activity (repeating, as notices from above are); "
+        "distinct: every title names its unit and date, as most units write them",
+    )
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args()
     first, last = (int(y) for y in args.years.split("-"))
@@ -92,6 +99,8 @@ def main() -> None:
         dates = (epoch + day.astype("timedelta64[D]")).astype(str)
         recorded = (epoch + (day + rng.integers(0, 20, size=n)).astype("timedelta64[D]")).astype(str)
         titles = np.array([templates[k].format(n=i % 97 + 1) for k, i in zip(kind, index, strict=True)])
+        if args.titles == "distinct":
+            titles = np.char.add(np.char.add(np.char.add(names[unit], dates), "·"), titles)
         table = pa.table(
             {
                 "序号": index + 1,
