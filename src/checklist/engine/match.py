@@ -62,28 +62,20 @@ def _keyword_rows(title: pa.Array, keywords: dict[str, list[str]]) -> dict[str, 
         values, index = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
     pattern = "|".join(map(_literal, words))
 
-    def holding_any(part: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    def find(part: pa.Array) -> dict[str, np.ndarray]:
+        """{keyword: indices of the texts in `part` that contain it}."""
         text = pc.utf8_lower(pc.utf8_normalize(part, "NFKC"))
-        return text, pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)
-
-    def holding_each(subset: pa.Array, some: list[str]) -> dict[str, np.ndarray]:
-        return {k: pc.match_substring(subset, k).to_numpy(zero_copy_only=False) for k in some}
+        holding = np.flatnonzero(pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False))
+        subset = text.take(pa.array(holding))
+        return {k: holding[pc.match_substring(subset, k).to_numpy(zero_copy_only=False)] for k in words}
 
     if len(values) < PARALLEL_ROWS:
-        text, hits = holding_any(values)
-        holding = np.flatnonzero(hits)
-        found = holding_each(text.take(pa.array(holding)), words)
-    else:  # Arrow's string kernels free the GIL: two halves, and then two groups of keywords, at once
+        found = find(values)
+    else:  # two halves at once: Arrow's string kernels free the GIL
         half = len(values) // 2
         with ThreadPoolExecutor(max_workers=2) as pool:
-            parts = list(pool.map(holding_any, (values.slice(0, half), values.slice(half))))
-            holding = np.flatnonzero(np.concatenate([hits for _text, hits in parts]))
-            text = pa.chunked_array([t for t, _hits in parts])
-            subset = text.take(pa.array(holding)).combine_chunks()
-            found = {}
-            for done in pool.map(lambda some: holding_each(subset, some), (words[0::2], words[1::2])):
-                found.update(done)
-    found = {k: holding[hit] for k, hit in found.items()}
+            first, second = pool.map(find, (values.slice(0, half), values.slice(half)))
+        found = {k: np.concatenate((first[k], second[k] + half)) for k in words}
     out: dict[str, np.ndarray] = {}
     for cid, ks in keywords.items():
         if ks:
