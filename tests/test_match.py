@@ -47,8 +47,9 @@ def _table(rows: int, distinct: bool, seed: int) -> tuple[pa.Array, pa.Array]:
 def test_masks_agree_with_the_record_matcher(monkeypatch, rows, distinct, parallel_from):
     from checklist.engine import match
 
-    if parallel_from is not None:  # the two-thread path, which real ledgers take from 100k rows
+    if parallel_from is not None:  # the sliced two-thread path, which real ledgers take from 100k rows
         monkeypatch.setattr(match, "PARALLEL_ROWS", parallel_from)
+        monkeypatch.setattr(match, "SLICE_ROWS", 4_000)
     pack = load_pack("ideology-responsibility")
     activity, title = _table(rows, distinct, seed=rows)
     masks = category_masks(pack, activity, title)

@@ -41,6 +41,7 @@ def category_masks(pack: Pack, activity: pa.Array, title: pa.Array) -> dict[str,
 
 DISTINCT_SAMPLE = 20_000
 PARALLEL_ROWS = 100_000
+SLICE_ROWS = 1 << 17
 
 
 def _keyword_rows(title: pa.Array, keywords: dict[str, list[str]]) -> dict[str, np.ndarray]:
@@ -71,11 +72,12 @@ def _keyword_rows(title: pa.Array, keywords: dict[str, list[str]]) -> dict[str, 
 
     if len(values) < PARALLEL_ROWS:
         found = find(values)
-    else:  # two halves at once: Arrow's string kernels free the GIL
-        half = len(values) // 2
+    else:  # slices, two at a time (Arrow's string kernels free the GIL); each slice's copies are
+        # freed when it is done, so a million titles never exist three times over
+        starts = range(0, len(values), SLICE_ROWS)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            first, second = pool.map(find, (values.slice(0, half), values.slice(half)))
-        found = {k: np.concatenate((first[k], second[k] + half)) for k in words}
+            parts = list(pool.map(lambda a: find(values.slice(a, SLICE_ROWS)), starts))
+        found = {k: np.concatenate([part[k] + a for part, a in zip(parts, starts, strict=True)]) for k in words}
     out: dict[str, np.ndarray] = {}
     for cid, ks in keywords.items():
         if ks:
