@@ -250,6 +250,26 @@ def test_last_line_without_newline_is_still_a_row(tmp_path, monkeypatch):
     assert ledger.table["row"].to_pylist() == [2, 3] and passes == [False]
 
 
+def test_trimming_is_skipped_only_when_it_would_change_nothing():
+    """The reader keeps a column untouched when no value starts or ends with whitespace; that check
+    must agree with utf8_trim_whitespace on every code point, or a padded value would slip through."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from checklist.ledger.ledger import _trimmed
+
+    points = [c for c in range(0x30000) if not 0xD800 <= c <= 0xDFFF]
+    for make in (lambda c: chr(c) + "学习", lambda c: "学习" + chr(c)):
+        values = pa.array([make(c) for c in points])
+        changes = pc.not_equal(pc.utf8_trim_whitespace(values), values).to_numpy(zero_copy_only=False)
+        for i in np.flatnonzero(changes)[:40]:  # every whitespace character, alone in a column
+            one = pa.array(["第一次", make(points[i])])
+            assert _trimmed(one).to_pylist() == ["第一次", "学习"], hex(points[i])
+    plain = pa.array(["学习贯彻", None, "党组会"])
+    assert _trimmed(plain).to_pylist() == ["学习贯彻", "", "党组会"]
+
+
 def test_gbk_with_invalid_bytes_says_which_rows(tmp_path):
     good = _csv_text().encode("gbk").split(b"\r\n")
     good[2] = good[2].replace("张三".encode("gbk"), b"\xff\xfe\xff")  # row 3: bytes no GBK can hold
