@@ -81,6 +81,9 @@ def read_ledger(
     _note_misnamed(raw, file, path, kind)
     ledger = normalise(raw, file, kind, fields_map)
     ledger.digest = digest.result()
+    # Give back what parsing used and no longer needs (the raw text columns): Arrow's allocator
+    # keeps freed pages for reuse, and evaluation would otherwise start on top of them.
+    pa.default_memory_pool().release_unused()
     return ledger
 
 
