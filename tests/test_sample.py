@@ -134,6 +134,18 @@ def test_sample_with_units_and_waivers():
     assert any(w.kind == "waiver" and "expired" in w.message for w in result.warnings)
 
 
+def test_cli_json_on_a_gbk_console_is_utf8():
+    """A Windows console may be GBK; JSON on standard output stays UTF-8 (RFC 8259) all the same."""
+    import io
+
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding="gbk", errors="replace")
+    main(["evaluate", str(FIXTURES / "sample_ledger.csv"), "--format", "json", "--as-of", "2024-12-31"], out=console)
+    console.flush()
+    data = json.loads(raw.getvalue().decode("utf-8"))
+    assert {f["unit"] for f in data["findings"]} >= {"县委宣传部", "县教育局党组"}
+
+
 def test_cli_json_is_the_contract_shape(capsys):
     code = main(["evaluate", str(FIXTURES / "sample_ledger.csv"), "--format", "json", "--as-of", "2024-12-31"])
     assert code == 1  # there are violations
