@@ -371,3 +371,22 @@ def test_unmatched_types_get_a_suggestion(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     hints = {u["activity"]: u["suggestion"] for u in report["unmatched_types"]}
     assert hints == {"意识形态学习会议": "意识形态知识学习", "篮球赛": None}
+
+
+def test_pylist_reads_encoded_columns_as_pyarrow_does():
+    import numpy as np
+    import pyarrow as pa
+
+    from checklist.ledger import arrays
+
+    units = pa.chunked_array(
+        [
+            pa.array(["县委宣传部", "县教育局党组"]).dictionary_encode(),
+            pa.array(["城关镇党委", "县委宣传部"]).dictionary_encode(),
+        ]
+    )
+    assert arrays.pylist(units) == units.to_pylist() == ["县委宣传部", "县教育局党组", "城关镇党委", "县委宣传部"]
+    assert arrays.pylist(units, np.array([3, 0, 2])) == ["县委宣传部", "县委宣传部", "城关镇党委"]
+    with_null = pa.array(["县委宣传部", None]).dictionary_encode()
+    assert arrays.pylist(with_null) == ["县委宣传部", None]
+    assert arrays.pylist(pa.array([3, 8])) == [3, 8]

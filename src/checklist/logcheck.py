@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from tabulate import tabulate
 
 from checklist.engine.match import category_masks, suggest
-from checklist.ledger import Ledger
+from checklist.ledger import Ledger, arrays
 from checklist.pack.model import Pack
 
 
@@ -22,12 +22,12 @@ def ledger_summary(ledger: Ledger, pack: Pack) -> dict:
         matched |= mask
     dates = table["date"]
     unmatched_idx = np.flatnonzero(~matched)
-    activities = table["activity"].take(unmatched_idx).to_pylist()
+    activities = arrays.pylist(table["activity"], unmatched_idx)
     rows = table["row"].to_numpy()[unmatched_idx].tolist()
     first_rows: dict[str, list[int]] = {}
     for activity, row in zip(activities, rows, strict=True):
         first_rows.setdefault(activity, []).append(row)
-    units = Counter(table["unit"].to_pylist())
+    units = Counter(arrays.pylist(table["unit"]))
     return {
         "source": ledger.source,
         "format": ledger.kind,

@@ -19,7 +19,7 @@ from checklist.engine.events import evaluate_deadline, evaluate_evidence, evalua
 from checklist.engine.frequency import evaluate_frequency
 from checklist.engine.match import category_masks, suggest
 from checklist.errors import UsageError
-from checklist.ledger import Ledger
+from checklist.ledger import Ledger, arrays
 from checklist.ledger.side import Member, UnitInfo, Waiver
 from checklist.notice import Notice
 from checklist.pack.model import Pack
@@ -98,7 +98,7 @@ def _unmatched(pack: Pack, ledger: Ledger, matched: np.ndarray) -> list[Unmatche
     if not len(idx):
         return []
     rows = ledger.table["row"].to_numpy()[idx].tolist()
-    activities = ledger.table["activity"].take(idx).to_pylist()
+    activities = arrays.pylist(ledger.table["activity"], idx)
     hints = {a: suggest(pack, a) for a in set(activities)}
     return [
         UnmatchedRow.of({"row": r, "activity": a, "suggestion": hints[a]})

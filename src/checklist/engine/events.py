@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterator
 
 import numpy as np
-import pyarrow as pa
 
 from checklist.engine.conditions import condition_mask
 from checklist.engine.context import Context, day_number, from_day_number
 from checklist.engine.messages import amount, event
+from checklist.ledger import arrays
 from checklist.pack.explain import FIELD_ZH, label
 from checklist.pack.model import (
     Condition,
@@ -222,7 +222,7 @@ def evaluate_evidence(ctx: Context, rule: EvidenceRule) -> Iterator[Finding]:
     zh = ctx.pack.language == "zh"
     names = "、".join(FIELD_ZH.get(f, f) for f in rule.require) if zh else ", ".join(rule.require)
     template = "%s %s 未留存" + names.replace("%", "%%") if zh else "%s %s: no " + names.replace("%", "%%") + " on file"
-    activities = ctx.table["activity"].take(pa.array(rows)).to_pylist()
+    activities = arrays.pylist(ctx.table["activity"], rows)
     days = ctx.day_objects(ctx.dates[rows])
     unit_names = [ctx.unit_names[c] for c in ctx.units[rows].tolist()]
     severity, of_, rule_id = rule.severity, Finding.of, rule.id

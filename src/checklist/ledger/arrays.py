@@ -57,3 +57,16 @@ def compact(array: pa.DictionaryArray) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(
         pa.array(remap[row_codes].astype(np.int32)), canonical.dictionary.filter(pa.array(used))
     )
+
+
+def pylist(column: pa.Array | pa.ChunkedArray, rows: np.ndarray | None = None) -> list[Any]:
+    """Python values of a column (at `rows`, if given). Dictionary-encoded columns are read
+    through their dictionary: pyarrow's own to_pylist() is some 25x slower on them, seconds for a
+    million units."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if rows is not None:
+        array = array.take(pa.array(rows, type=pa.int64()))
+    if not pa.types.is_dictionary(array.type) or array.null_count:
+        return array.to_pylist()
+    values = array.dictionary.to_pylist()
+    return [values[i] for i in array.indices.to_numpy(zero_copy_only=False).tolist()]

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from checklist.calendar import fiscal_year_of, period_containing, year_period
 from checklist.engine.match import category_masks
-from checklist.ledger import Ledger
+from checklist.ledger import Ledger, arrays
 from checklist.pack.model import FrequencyRule, Pack
 
 BACKFILL_DAYS = 30
@@ -54,7 +54,7 @@ def backfilled(ledger: Ledger, days: int = BACKFILL_DAYS) -> list[AuditFinding]:
     lag = pc.days_between(table["date"], table["recorded_at"]).to_numpy(zero_copy_only=False)
     lag = np.nan_to_num(lag.astype(float), nan=-1)
     late = np.flatnonzero(lag > days)
-    units = table["unit"].to_pylist()
+    units = arrays.pylist(table["unit"])
     by_unit: dict[str, list[int]] = defaultdict(list)
     for i in late.tolist():
         by_unit[units[i]].append(i)
@@ -79,7 +79,7 @@ def cramming(ledger: Ledger, start_month: int = 1, days: int = CRAM_DAYS) -> lis
     """
     table = ledger.table
     dates = table["date"].to_pylist()
-    units = table["unit"].to_pylist()
+    units = arrays.pylist(table["unit"])
     counts: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, (unit, day) in enumerate(zip(units, dates, strict=True)):
         counts[(unit, fiscal_year_of(day, start_month))].append(i)
@@ -120,7 +120,7 @@ def copied_texts(ledger: Ledger, threshold: float = COPY_THRESHOLD) -> list[Audi
     from datasketch import MinHash, MinHashLSH
 
     table = ledger.table
-    units = table["unit"].to_pylist()
+    units = arrays.pylist(table["unit"])
     keys, rows, grams = [], [], []
     for column in ["title", *(c for c in ledger.extra_columns if c in table.column_names)]:
         values = table[column].to_pylist()
@@ -169,7 +169,7 @@ def spacing(ledger: Ledger, pack: Pack) -> list[AuditFinding]:
     table = ledger.table
     masks = category_masks(pack, table["activity"].combine_chunks(), table["title"].combine_chunks())
     dates = table["date"].to_pylist()
-    units = table["unit"].to_pylist()
+    units = arrays.pylist(table["unit"])
     duplicate = table["duplicate"].to_pylist()
     out = []
     start_month = pack.calendar.year_start_month
