@@ -1,0 +1,134 @@
+"""Every word a person reads: a message is a stable `code` plus arguments, rendered zh or en here.
+
+Library code builds `Message`s (or raises errors carrying one) and never formats sentences itself;
+renderers, the CLI and the web page call `Message.text(lang)`. The templates live in
+`checklist.text.catalogue`, one entry per code, both languages side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import locale
+import os
+import string
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from checklist.text.catalogue import CATALOGUE
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+def number(value: float | int | None) -> str:
+    """Whole numbers print as integers (a count of 2, not 2.0); fractions keep what they have."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def whole(value: float | None) -> float | int | None:
+    """A number for JSON: whole floats become ints, others stay as they are."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def fold(text: object) -> str:
+    """How names, headers and activity types compare: NFKC, trimmed, case-folded."""
+    return unicodedata.normalize("NFKC", str(text or "")).strip().casefold()
+
+
+def tidy(text: object) -> str:
+    """How unit names compare and show: NFKC and trimmed (case kept)."""
+    return unicodedata.normalize("NFKC", str(text or "")).strip()
+
+
+def joined(items: Iterable[object], lang: str, limit: int = 10) -> str:
+    """A list as a reader writes it: 、 between Chinese items, ", " between English ones; long lists end in …"""
+    values = [number(v) if isinstance(v, float) else str(v) for v in items]
+    more = len(values) > limit
+    sep = "、" if lang == "zh" else ", "
+    text = sep.join(values[:limit])
+    if more:
+        text += f"{sep}…" if lang == "en" else "等"
+    return text
+
+
+class _Formatter(string.Formatter):
+    """str.format with the product's conventions: numbers, dates and lists by language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec:
+            return super().format_field(value, format_spec)
+        if isinstance(value, Message):
+            return value.text(self.lang)
+        if isinstance(value, (float, int)) and not isinstance(value, bool):
+            return number(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return joined(sorted(value) if isinstance(value, (set, frozenset)) else value, self.lang)
+        return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A code and its arguments; `text(lang)` is the sentence. Unknown codes are a programming error."""
+
+    code: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "zh") -> str:
+        templates = CATALOGUE[self.code]
+        template = templates[0] if lang == "zh" else templates[1]
+        return _Formatter(lang).vformat(template, (), dict(self.args))
+
+    def __str__(self) -> str:
+        return self.text("zh")
+
+
+def msg(code: str, **args: Any) -> Message:
+    """Message(code, args), checked against the catalogue at once so a typo fails where it is made."""
+    if code not in CATALOGUE:
+        raise KeyError(f"no message {code!r} in checklist.text.catalogue")
+    return Message(code, args)
+
+
+def say(code: str, lang: str = "zh", **args: Any) -> str:
+    """The sentence for `code` in `lang` (shorthand for msg(code, **args).text(lang))."""
+    return msg(code, **args).text(lang)
+
+
+def system_lang(environ: Mapping[str, str] | None = None) -> Lang:
+    """The language for --help and the web page: CHECKLIST_LANG, else the system locale (zh on a
+    Chinese Windows or Linux), else Chinese — the product's users are Chinese offices."""
+    env = os.environ if environ is None else environ
+    chosen = (env.get("CHECKLIST_LANG") or "").strip().lower()
+    if chosen.startswith("en"):
+        return "en"
+    if chosen.startswith("zh"):
+        return "zh"
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "zh"
+    try:
+        current = locale.getlocale()[0] or ""
+    except ValueError:
+        current = ""
+    return "en" if current.lower().startswith("en") else "zh"
+
+
+__all__ = ["LANGS", "Lang", "Message", "fold", "joined", "msg", "number", "say", "system_lang", "tidy", "whole"]

@@ -1,0 +1,49 @@
+"""The message catalogue: every code in both languages, with the same arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+import pytest
+
+from checklist.text import joined, msg, number, say, system_lang
+from checklist.text.catalogue import CATALOGUE
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_every_code_has_both_languages_with_the_same_arguments(code):
+    zh, en = CATALOGUE[code]
+    assert zh.strip() and en.strip()
+    assert _fields(zh) == _fields(en), code
+
+
+def test_numbers_dates_and_lists_follow_the_language():
+    assert number(2.0) == "2" and number(1.5) == "1.5" and number(None) == ""
+    assert joined(["城关镇", "河口乡"], "zh") == "城关镇、河口乡"
+    assert joined([3, 17], "en") == "3, 17"
+    assert joined(range(12), "zh", limit=3) == "0、1、2等"
+    assert say("internal", "en", detail=dt.date(2024, 3, 1)) == "internal error: 2024-03-01; please report it"
+
+
+def test_an_unknown_code_fails_where_it_is_made():
+    with pytest.raises(KeyError):
+        msg("no.such.code")
+
+
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({"CHECKLIST_LANG": "en"}, "en"),
+        ({"CHECKLIST_LANG": "zh_CN"}, "zh"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "CHECKLIST_LANG": "zh"}, "zh"),
+    ],
+)
+def test_help_language_follows_checklist_lang_then_the_locale(env, lang):
+    assert system_lang(env) == lang
