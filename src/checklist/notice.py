@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Notice(BaseModel):
@@ -22,3 +22,6 @@ class RejectedRow(BaseModel):
 
     row: int
     reason: str
+    # The row's unit cell, when it has one: per-unit reports (--split-by unit) show each unit its own
+    # rejected rows. Not in the JSON, whose `rejected` entries the contract tests hold exactly.
+    unit: str | None = Field(None, exclude=True)

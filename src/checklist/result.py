@@ -96,6 +96,26 @@ class Finding(_Frozen):
         return self.status in VIOLATIONS
 
 
+class Duty(_Frozen):
+    """How one unit did on one rule that applies to it (DESIGN §5.1): `met` of `judged` findings, or of
+    the records checked for record-level rules (evidence: records on file of records checked)."""
+
+    rule: str
+    judged: int
+    met: int
+    shortfall: float = 0
+    kept: float | None = None  # points kept (扣分制), when the pack declares points
+
+
+class Tally(_Frozen):
+    """A unit's own share of the input: rows = matched + unmatched + rejected."""
+
+    rows: int
+    matched: int
+    unmatched: int
+    rejected: int
+
+
 class UnitSummary(_Frozen):
     unit: str
     score: float | None
@@ -105,11 +125,25 @@ class UnitSummary(_Frozen):
     waived: int = 0
     type: str | None = None
     parent: str | None = None
+    # DESIGN §5.1 (revision 2): the basis of reports, roll-ups and rankings.
+    rating: float | None = None
+    rank: int | None = None
+    submitted: bool | None = None
+    duties: list[Duty] = Field(default_factory=list)
+    input: Tally | None = None
 
 
 class Window(_Frozen):
     from_: dt.date = Field(alias="from")
     to: dt.date
+
+
+class GroupDuty(_Frozen):
+    """Of a parent body's units judged on a rule, how many met it in full (专题研究 2次: 41/52 个单位)."""
+
+    rule: str
+    met_units: int
+    units: int
 
 
 class GroupSummary(_Frozen):
@@ -122,6 +156,10 @@ class GroupSummary(_Frozen):
     violations: int
     due: int
     worst_unit: str | None = None
+    rating: float | None = None  # mean of its units' ratings (DESIGN §5.1)
+    rank: int | None = None
+    duties: list[GroupDuty] = Field(default_factory=list)
+    unsubmitted: list[str] = Field(default_factory=list)
 
 
 class Comparison(_Frozen):
@@ -158,6 +196,7 @@ class UnmatchedRow(_Frozen):
     row: int
     activity: str
     suggestion: str | None = None
+    unit: str | None = None
 
 
 class Result(_Frozen):
@@ -201,7 +240,10 @@ class Result(_Frozen):
             elif name == "findings":
                 out[key] = [finding_dict(f) for f in self.findings]
             elif name == "unmatched":
-                out[key] = [{"row": u.row, "activity": u.activity, "suggestion": u.suggestion} for u in self.unmatched]
+                out[key] = [
+                    {"row": u.row, "activity": u.activity, "suggestion": u.suggestion, "unit": u.unit}
+                    for u in self.unmatched
+                ]
             elif name == "rejected":
                 out[key] = [{"row": r.row, "reason": r.reason} for r in self.rejected]
             else:
@@ -222,7 +264,7 @@ class Result(_Frozen):
         out = self.to_dict(bulky=False)
         out["findings"] = [_finding_raw(f) for f in self.findings]
         out["unmatched"] = [u.__dict__ for u in self.unmatched]
-        out["rejected"] = [r.__dict__ for r in self.rejected]
+        out["rejected"] = [{"row": r.row, "reason": r.reason} for r in self.rejected]
         return orjson.dumps(out, option=orjson.OPT_INDENT_2 if indent else 0)
 
 

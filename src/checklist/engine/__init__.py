@@ -13,7 +13,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from checklist.assess import roll_up
 from checklist.calendar import fiscal_year_of, year_period
+from checklist.engine.assessment import assess
 from checklist.engine.context import Context, from_day_number
 from checklist.engine.events import evaluate_deadline, evaluate_evidence, evaluate_precedence, evaluate_response
 from checklist.engine.frequency import evaluate_frequency
@@ -34,7 +36,6 @@ from checklist.result import (
     UnmatchedRow,
     WaiverRef,
     Window,
-    group_by_parent,
     score,
 )
 
@@ -93,16 +94,17 @@ def _units(ledger: Ledger, infos: list[UnitInfo], only: Sequence[str] | None, no
     return names, codes, evaluated
 
 
-def _unmatched(pack: Pack, ledger: Ledger, matched: np.ndarray) -> list[UnmatchedRow]:
+def _unmatched(pack: Pack, ledger: Ledger, matched: np.ndarray, ctx: Context) -> list[UnmatchedRow]:
     idx = np.flatnonzero(~matched)
     if not len(idx):
         return []
     rows = ledger.table["row"].to_numpy()[idx].tolist()
     activities = arrays.pylist(ledger.table["activity"], idx)
+    units = [ctx.unit_names[c] for c in ctx.units[idx].tolist()]
     hints = {a: suggest(pack, a) for a in set(activities)}
     return [
-        UnmatchedRow.of({"row": r, "activity": a, "suggestion": hints[a]})
-        for r, a in zip(rows, activities, strict=True)
+        UnmatchedRow.of({"row": r, "activity": a, "suggestion": hints[a], "unit": u})
+        for r, a, u in zip(rows, activities, units, strict=True)
     ]
 
 
@@ -285,7 +287,21 @@ def evaluate(
         "unit_list": [i.unit for i in infos],
         "waivers": len(waivers or []),
     }
-    summaries = _summaries(findings, evaluated, ctx.unit_info)
+    rule_meta = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "title_en": r.title_en,
+            "kind": r.kind,  # type: ignore[attr-defined]
+            "severity": r.severity,
+            "points": r.points,
+            "deduct": r.deduct,
+        }
+        for r in pack.active_rules
+    ]
+    summaries = assess(
+        ctx, findings, _summaries(findings, evaluated, ctx.unit_info), matched, ledger.rejected, rule_meta
+    )
     previous = None
     if compare_previous:
         previous = _previous(pack, ledger, win_start, win_end, units, roster, unit_list, waivers, notes)
@@ -303,24 +319,15 @@ def evaluate(
             blank=ledger.blank_rows,
         ),
         rejected=ledger.rejected,
-        unmatched=_unmatched(pack, ledger, matched),
+        unmatched=_unmatched(pack, ledger, matched, ctx),
         findings=findings,
         units=summaries,
         warnings=notes,
         fingerprint=fingerprint(pack, ledger, options),
         source=ledger.source,
         language=pack.language,
-        rules=[
-            {
-                "id": r.id,
-                "title": r.title,
-                "title_en": r.title_en,
-                "kind": r.kind,  # type: ignore[attr-defined]
-                "severity": r.severity,
-            }
-            for r in pack.active_rules
-        ],
-        groups=group_by_parent(summaries) if group_by == "parent" else [],
+        rules=rule_meta,
+        groups=roll_up(summaries, [r.id for r in pack.active_rules]) if group_by == "parent" else [],
         previous=previous,
     )
 

@@ -226,7 +226,8 @@ def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | Non
     if reasons:
         keep[list(reasons)] = False
     rows = raw.rows.to_numpy()
-    rejected = [RejectedRow(row=int(rows[i]), reason=reasons[i]) for i in reasons]
+    units = _rejected_units(raw, columns, list(reasons))
+    rejected = [RejectedRow(row=int(rows[i]), reason=reasons[i], unit=units.get(i)) for i in reasons]
     rejected += [RejectedRow(row=r, reason=why) for r, why in raw.unreadable]
     rejected.sort(key=lambda r: r.row)
     if not keep.any() and not reasons and not raw.unreadable:
@@ -246,6 +247,15 @@ def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | Non
         digest="",
         extra_columns=list(columns.extra),
     )
+
+
+def _rejected_units(raw: RawTable, columns: ColumnMap, indices: list[int]) -> dict[int, str]:
+    """The unit cell of each rejected row (so a per-unit report can show it), when the ledger has one."""
+    column = _column(raw, columns, "unit")
+    if column is None or not indices:
+        return {}
+    cells = pc.take(column, pa.array(indices, pa.int64())).cast(pa.string()).to_pylist()
+    return {i: _nfkc(c) for i, c in zip(indices, cells, strict=True) if _nfkc(c)}
 
 
 def _blank_rows(raw: RawTable, candidates: np.ndarray) -> np.ndarray:

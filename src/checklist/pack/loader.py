@@ -22,6 +22,7 @@ from checklist.pack.model import (
     RulePatch,
 )
 from checklist.pack.yamlsrc import LocatedDoc, dotted, load_located
+from checklist.text import say
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -345,6 +346,29 @@ def _reference_problems(merged: _Merged) -> list[Problem]:
     return problems
 
 
+def _points_problems(merged: _Merged) -> list[Problem]:
+    """考核细则: a pack that gives points to some enabled rules gives them to all (DESIGN §5.1)."""
+    enabled = [e for e in merged.rules.values() if e.rule.enabled]
+    scored = [e for e in enabled if e.rule.points is not None]
+    if not scored or len(scored) == len(enabled):
+        return []
+    example = scored[0]
+    problems = []
+    for entry in enabled:
+        if entry.rule.points is None:
+            path: tuple[str | int, ...] = ("rules", entry.index, "id")
+            where = entry.doc.where(path)
+            message = say(
+                "assess.points_missing",
+                "en",
+                rule=entry.rule.id,
+                example=example.rule.id,
+                at=str(example.doc.where(("rules", example.index, "points"))),
+            )
+            problems.append(Problem(where, message, dotted(("rules", entry.index))))
+    return problems
+
+
 def _category_refs(rule: RuleBase) -> list[tuple[str, list[str]]]:
     refs = []
     for key in ("category", "categories", "trigger", "then", "event", "notice"):
@@ -372,7 +396,7 @@ def load_packs(refs: list[str | Path]) -> Pack:
 
 
 def _finish(merged: _Merged, top_override: Pack | None = None) -> Pack:
-    problems = _reference_problems(merged)
+    problems = _reference_problems(merged) + _points_problems(merged)
     if problems:
         raise PackError(problems)
     if top_override is not None:

@@ -163,6 +163,18 @@ class RuleBase(Strict):
     applies_to: list[str] | None = Field(None, description="unit types this rule applies to; all if absent")
     where: list[Condition] = Field(default_factory=list, description="conditions each counted record must meet")
     enabled: bool = True
+    points: float | None = Field(
+        None, gt=0, description="考核细则 (扣分制): what the duty is worth; declare on every enabled rule or on none"
+    )
+    deduct: float | None = Field(
+        None, gt=0, description="points taken per shortfall, 扣完为止 (default: all of points)"
+    )
+
+    @model_validator(mode="after")
+    def _deduct_needs_points(self) -> RuleBase:
+        if self.deduct is not None and self.points is None:
+            raise ValueError("'deduct' needs 'points'")
+        return self
 
 
 class _HasCategories(RuleBase):
@@ -323,6 +335,8 @@ class RulePatch(Strict):
     at_least_days_before: int | None = Field(None, ge=0)
     at_most_days_before: int | None = Field(None, ge=0)
     require: list[str] | None = None
+    points: float | None = Field(None, gt=0)
+    deduct: float | None = Field(None, gt=0)
 
 
 class PackSource(Strict):

@@ -20,6 +20,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ render: reports and documents
     # ------------------------------------------------------------ workflow: plan, remind, audit, calendar
     # ------------------------------------------------------------ assessment: rating, ranking, bulletin
+    "assess.points_missing": (
+        "规则 {rule} 未给出 points:本规则包已为其他规则设定分值(如 {at} 的 {example}),所有启用的规则都须设定分值",
+        "rule {rule} has no 'points' while other rules of the pack declare them (e.g. {example} at {at}); "
+        "give points to every enabled rule, or to none",
+    ),
     # ------------------------------------------------------------ cli: help texts and summaries
     # ------------------------------------------------------------ stream: watch
     # ------------------------------------------------------------ serve: the web page
