@@ -192,7 +192,7 @@ def test_cli_validate_reports_located_error_and_exit_2(tmp_path, capsys):
 def test_cli_validate_shipped_packs_exit_0(capsys):
     paths = [str(p) for p in sorted(packs_dir().glob("*.yaml"))]
     assert main(["rules", "validate", *paths]) == 0
-    assert capsys.readouterr().out.count("ok: ") == len(paths)
+    assert capsys.readouterr().out.count("通过:") == len(paths)
 
 
 def test_cli_show_and_list(capsys):
@@ -207,7 +207,7 @@ def test_cli_show_and_list(capsys):
 def test_cli_explain_unknown_rule_is_one_line(capsys):
     assert main(["rules", "explain", "ideology-responsibility", "no-such-rule"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "no rule 'no-such-rule'" in err[0]
+    assert len(err) == 1 and "没有规则 'no-such-rule'" in err[0]
 
 
 def test_the_reference_docs_first_example_loads(tmp_path):

@@ -222,7 +222,7 @@ def test_binary_format_needs_an_output_file(capsys):
 
     sample = Path(__file__).parents[1] / "fixtures" / "sample_ledger.csv"
     assert main(["evaluate", str(sample), "--format", "xlsx"]) == 2
-    assert "give -o FILE" in capsys.readouterr().err
+    assert "请用 -o FILE" in capsys.readouterr().err
 
 
 def test_docx_report_reopens_with_the_same_parts(result):

@@ -60,7 +60,7 @@ def test_plan_round_trip_closes_fixed_items_and_keeps_edits(tmp_path, capsys):
 
     updated = tmp_path / "整改台账-更新.xlsx"
     assert main(["plan", str(fixed), "--as-of", "2024-12-31", "--ledger", str(plan), "-o", str(updated)]) == 0
-    assert "closed 2" in capsys.readouterr().err
+    assert "销号 2" in capsys.readouterr().err
     after = {(r[1], r[2], r[3]): r for r in _rows(updated)[1:]}
     assert len(after) == 11
     q3 = after[("县教育局党组", "knowledge-study", "2024-Q3")]
@@ -75,7 +75,7 @@ def test_plan_round_trip_closes_fixed_items_and_keeps_edits(tmp_path, capsys):
 
 def test_plan_needs_an_output_and_reports_a_broken_ledger(tmp_path, capsys):
     assert main(["plan", str(SAMPLE)]) == 2
-    assert "give -o FILE" in capsys.readouterr().err
+    assert "请用 -o FILE" in capsys.readouterr().err
     broken = tmp_path / "broken.xlsx"
     book = openpyxl.Workbook()
     book.active.append(
@@ -159,7 +159,7 @@ def test_audit_finds_each_planted_problem(tmp_path):
 
 def test_audit_is_quiet_on_the_clean_sample(capsys):
     assert main(["audit", str(SAMPLE)]) == 0
-    assert "no integrity problems found" in capsys.readouterr().out
+    assert "未发现台账真实性问题" in capsys.readouterr().out
 
 
 def test_calendar_rrules_reproduce_the_due_dates(tmp_path):
@@ -217,7 +217,7 @@ def test_calendar_with_a_ledger_adds_the_units_due_items(tmp_path):
 @pytest.mark.parametrize("args", [["calendar", "--unit", "x", "-o", "x.ics"]])
 def test_calendar_unit_needs_a_ledger(args, capsys):
     assert main(args) == 2
-    assert "--unit needs --ledger" in capsys.readouterr().err
+    assert "--unit 需要 --ledger" in capsys.readouterr().err
 
 
 def test_audit_section_in_html_and_docx(tmp_path):

@@ -1,0 +1,83 @@
+"""`checklist watch`: follow records as they arrive and write alerts as JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any, TextIO
+
+from checklist.cli import options as o
+from checklist.text import whole
+
+
+def add(sub: argparse._SubParsersAction, h: o.Help) -> None:
+    watch_options(sub.add_parser("watch", help=h("watch"), description=h("watch")), h)
+
+
+def watch_options(p: argparse.ArgumentParser, h: o.Help) -> None:
+    o.add_rules(p, h)
+    p.add_argument("--units", metavar="F", help=h("units"))
+    o.add_year(p, h, "watch_year")
+    o.add_within(p, h, default=7, name="watch_within")
+    p.add_argument("--clock", choices=["simulated", "system"], default="simulated", help=h("clock"))
+    p.add_argument("--follow", metavar="FILE", help=h("follow"))
+    idle = o.bounded(h.lang, 0, 86400, integer=False)
+    p.add_argument("--idle", type=idle, default=2.0, metavar="SECONDS", help=h("idle"))
+    p.add_argument("--verdicts", action="store_true", help=h("verdicts"))
+    o.add_lang(p, h)
+    p.set_defaults(handler=cmd_watch)
+
+
+def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
+    from checklist.calendar import fiscal_year_of, year_period
+    from checklist.ledger.side import read_units
+    from checklist.stream.alerts import AlertRules
+    from checklist.stream.monitor import Change, Monitor, record_day
+    from checklist.stream.watch import records
+
+    rules = AlertRules()  # first: without durable-rules, say so before reading anything
+    pack = o.load_rules(args)
+    month = pack.calendar.year_start_month
+    today = dt.date.today()
+    year = args.year if args.year is not None else fiscal_year_of(today, month)
+    span = year_period(year, month)
+    monitor = Monitor(pack, span.start, span.end, read_units(args.units) if args.units else None)
+    within = int(args.within)
+    if args.clock == "system":
+        monitor.advance(today, within)
+
+    def judge(changes: list[Change]) -> None:
+        for alert in (alert for change in changes for alert in rules.judge(change)):
+            out.write(json.dumps({**alert, "at": str(monitor.now or today)}, ensure_ascii=False) + "\n")
+        out.flush()
+
+    for row, record, problem in records(sys.stdin, args.follow, args.idle):
+        if record is None:
+            judge([Change("rejected", {"row": row, "reason": problem})])
+        elif "tick" in record:
+            judge(monitor.advance(o.day(str(record["tick"]), "tick"), within))
+        else:
+            if args.clock == "simulated":  # a record's date is "now" in simulated time
+                day = record_day(record)
+                if day is not None:
+                    judge(monitor.advance(day, within))
+            judge(monitor.feed(record, row))
+    if args.verdicts:
+        _verdicts(monitor, monitor.now or today, out)
+    return 0
+
+
+def _verdicts(monitor: Any, as_of: dt.date, out: TextIO) -> None:
+    for v in monitor.verdicts(as_of):
+        line = {
+            "verdict": v.status,
+            "unit": v.unit,
+            "rule": v.rule,
+            "period": v.period,
+            "count": whole(float(v.count)),
+            "missing": whole(float(v.missing)),
+            "records": v.records,
+        }
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
