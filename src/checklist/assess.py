@@ -50,9 +50,7 @@ def duties(
             if (unit, rule) in checked:  # evidence: records on file of records checked
                 n = max(checked[(unit, rule)] - int(waived), int(n))
                 met = n - int(shortfall)
-            out[unit].append(
-                Duty.of({"rule": rule, "judged": int(n), "met": int(met), "shortfall": shortfall, "kept": None})
-            )
+            out[unit].append(Duty(rule=rule, judged=int(n), met=int(met), shortfall=shortfall))
     return out
 
 
@@ -137,7 +135,7 @@ def duty_shares(units: Iterable[UnitSummary], rule_order: Sequence[str]) -> list
             if d.judged:
                 judged[d.rule] += 1
                 met[d.rule] += duty_met(d)
-    return [GroupDuty.of({"rule": r, "met_units": met[r], "units": judged[r]}) for r in rule_order if judged[r]]
+    return [GroupDuty(rule=r, met_units=met[r], units=judged[r]) for r in rule_order if judged[r]]
 
 
 def mean_rating(units: Iterable[UnitSummary]) -> float | None:

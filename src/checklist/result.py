@@ -3,56 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 from checklist.notice import Notice, RejectedRow
 
 SCHEMA = "checklist.result/1"
 Status = Literal["met", "gap", "due", "exceeded", "late", "waived"]
+Outlook = Literal["on_track", "at_risk"]
 VIOLATIONS: frozenset[str] = frozenset({"gap", "late", "exceeded"})
 RecordId = int | str
-_new, _set = object.__new__, object.__setattr__
 
 
 class _Frozen(BaseModel):
+    """The small records of a result: validated pydantic models, immutable."""
+
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
-    @classmethod
-    def build(cls, **values: Any) -> Any:
-        """Construct from values the engine already typed, skipping validation (5x model_construct).
 
-        Every field must be given; tests hold the result equal to a validated model.
-        """
-        return cls.of(values)
-
-    @classmethod
-    def of(cls, values: dict[str, Any]) -> Any:
-        """build() from a dict that becomes the object's own (hot paths pass a dict literal, which
-        Python makes twice as fast as keyword arguments). All objects of a class share one
-        fields-set (every field is set; pydantic copies it before any change): a set of nineteen
-        names per finding was a third of a big result's memory.
-        """
-        obj = _new(cls)
-        _set(obj, "__dict__", values)
-        _set(obj, "__pydantic_fields_set__", _all_fields(cls))
-        _set(obj, "__pydantic_extra__", None)
-        _set(obj, "__pydantic_private__", None)
-        return obj
+# The records a result holds by the ten thousand (findings, near misses, unmatched rows) are frozen
+# slotted dataclasses: built once by the engine, never patched, and serialised by orjson as they are
+# (orjson writes dataclasses and dates natively). A finding takes a third of the memory a pydantic
+# model took. Numbers are stored as JSON shows them: whole numbers as int (see `whole`).
 
 
-_ALL_FIELDS: dict[type, set[str]] = {}
-
-
-def _all_fields(cls: type[BaseModel]) -> set[str]:
-    try:
-        return _ALL_FIELDS[cls]
-    except KeyError:
-        return _ALL_FIELDS.setdefault(cls, set(cls.model_fields))
-
-
-class NearMiss(_Frozen):
+@dataclass(frozen=True, slots=True)
+class NearMiss:
     """A record that almost counted, and why it did not (outside the window, failed a condition…)."""
 
     record: RecordId
@@ -61,13 +40,15 @@ class NearMiss(_Frozen):
     reason_en: str | None = None
 
 
-class WaiverRef(_Frozen):
+@dataclass(frozen=True, slots=True)
+class WaiverRef:
     reason: str
     approved_by: str
     expires: dt.date | None = None
 
 
-class Finding(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """One verdict: unit × rule × period (× person). Built once by the engine, never changed."""
 
     unit: str
@@ -81,14 +62,14 @@ class Finding(_Frozen):
     missing: float
     due: dt.date
     person: str | None = None
-    records: list[RecordId] = Field(default_factory=list)
+    records: list[RecordId] = field(default_factory=list)
     severity: str = "medium"
     message: str = ""
     # Additions beyond DESIGN §6 (allowed: fields may be added).
     kind: str = "frequency"
     excess: float | None = None
-    outlook: Literal["on_track", "at_risk"] | None = None
-    near_misses: list[NearMiss] = Field(default_factory=list)
+    outlook: Outlook | None = None
+    near_misses: list[NearMiss] = field(default_factory=list)
     waiver: WaiverRef | None = None
 
     @property
@@ -114,6 +95,14 @@ class Tally(_Frozen):
     matched: int
     unmatched: int
     rejected: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnmatchedRow:
+    row: int
+    activity: str
+    suggestion: str | None = None
+    unit: str | None = None  # the row's unit: per-unit reports show each unit its own rows
 
 
 class UnitSummary(_Frozen):
@@ -192,13 +181,6 @@ class InputCounts(_Frozen):
     blank: int = 0
 
 
-class UnmatchedRow(_Frozen):
-    row: int
-    activity: str
-    suggestion: str | None = None
-    unit: str | None = None
-
-
 class Result(_Frozen):
     schema_: str = Field(SCHEMA, alias="schema")
     packs: list[PackRef]
@@ -225,47 +207,28 @@ class Result(_Frozen):
     def due_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.status == "due"]
 
-    def to_dict(self, *, bulky: bool = True) -> dict[str, Any]:
-        """The DESIGN §6 object. Big lists are serialised by hand (a test holds them equal to
-        pydantic's own dump): a million-row ledger may list tens of thousands of rows.
-        `bulky=False` leaves findings, unmatched and rejected out (as None), for callers that
-        serialise them their own way."""
-        big = {"findings", "unmatched", "rejected"}
-        head = self.model_dump(mode="json", by_alias=True, exclude=big)
-        out: dict[str, Any] = {}
-        for name, info in type(self).model_fields.items():
-            key = info.alias or name
-            if name in big and not bulky:
-                out[key] = None
-            elif name == "findings":
-                out[key] = [finding_dict(f) for f in self.findings]
-            elif name == "unmatched":
-                out[key] = [
-                    {"row": u.row, "activity": u.activity, "suggestion": u.suggestion, "unit": u.unit}
-                    for u in self.unmatched
-                ]
-            elif name == "rejected":
-                out[key] = [{"row": r.row, "reason": r.reason} for r in self.rejected]
-            else:
-                out[key] = head[key]
-        return out
+    def to_dict(self) -> dict[str, Any]:
+        """The DESIGN §6 object, as the JSON says it (dates as ISO text)."""
+        return cast("dict[str, Any]", orjson.loads(self.to_json_bytes(indent=False)))
 
     def to_json(self, indent: bool = True) -> str:
         return self.to_json_bytes(indent).decode("utf-8")
 
     def to_json_bytes(self, indent: bool = True) -> bytes:
-        """The same as to_json(), as UTF-8 bytes.
+        """The DESIGN §6 JSON as UTF-8 bytes: the one serialisation every output reads.
 
-        The big lists go to orjson nearly as stored: dates as date objects (orjson writes them as
-        ISO dates, as isoformat() does) and rows' own field dicts, which are read, never changed.
+        Fields go to orjson as stored, in declaration order; orjson writes the dataclass records
+        (findings, unmatched rows) and dates itself, the few pydantic records through `_plain`.
         """
-        import orjson
+        out = {info.alias or name: getattr(self, name) for name, info in type(self).model_fields.items()}
+        return orjson.dumps(out, default=_plain, option=orjson.OPT_INDENT_2 if indent else 0)
 
-        out = self.to_dict(bulky=False)
-        out["findings"] = [_finding_raw(f) for f in self.findings]
-        out["unmatched"] = [u.__dict__ for u in self.unmatched]
-        out["rejected"] = [{"row": r.row, "reason": r.reason} for r in self.rejected]
-        return orjson.dumps(out, option=orjson.OPT_INDENT_2 if indent else 0)
+
+def _plain(value: object) -> Any:
+    """orjson's hook for what it cannot write itself: the pydantic records (by alias: `from`)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True)
+    raise TypeError(f"{type(value).__name__} is not serialisable")
 
 
 def score(met: int, violations: int) -> float | None:
@@ -296,77 +259,3 @@ def group_by_parent(units: list[UnitSummary]) -> list[GroupSummary]:
             )
         )
     return sorted(groups, key=lambda g: (g.score is None, g.score if g.score is not None else 0, g.group))
-
-
-def _number(value: float | None) -> float | int | None:
-    """Whole numbers print as integers (a count of 2, not 2.0); sums keep their fractions."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-_WHOLE: dict[float | None, float | int | None] = {}
-
-
-def _whole(value: float | None) -> float | int | None:
-    """_number, remembered: findings repeat a handful of counts."""
-    try:
-        return _WHOLE[value]
-    except KeyError:
-        if len(_WHOLE) < 10_000:
-            _WHOLE[value] = _number(value)
-        return _number(value)
-
-
-def _finding_raw(f: Finding) -> dict[str, Any]:
-    """finding_dict for orjson: the same keys and values, dates left as dates."""
-    d = f.__dict__
-    misses, waiver = d["near_misses"], d["waiver"]
-    return {
-        "unit": d["unit"],
-        "rule": d["rule"],
-        "period": d["period"],
-        "start": d["start"],
-        "end": d["end"],
-        "status": d["status"],
-        "required": _whole(d["required"]),
-        "count": _whole(d["count"]),
-        "missing": _whole(d["missing"]),
-        "due": d["due"],
-        "person": d["person"],
-        "records": d["records"],
-        "severity": d["severity"],
-        "message": d["message"],
-        "kind": d["kind"],
-        "excess": _whole(d["excess"]),
-        "outlook": d["outlook"],
-        "near_misses": [m.__dict__ for m in misses] if misses else [],
-        "waiver": waiver.model_dump(mode="json") if waiver else None,
-    }
-
-
-def finding_dict(f: Finding) -> dict[str, Any]:
-    return {
-        "unit": f.unit,
-        "rule": f.rule,
-        "period": f.period,
-        "start": f.start.isoformat(),
-        "end": f.end.isoformat(),
-        "status": f.status,
-        "required": _number(f.required),
-        "count": _number(f.count),
-        "missing": _number(f.missing),
-        "due": f.due.isoformat(),
-        "person": f.person,
-        "records": list(f.records),
-        "severity": f.severity,
-        "message": f.message,
-        "kind": f.kind,
-        "excess": _number(f.excess),
-        "outlook": f.outlook,
-        "near_misses": [
-            {"record": m.record, "date": m.date.isoformat(), "reason": m.reason, "reason_en": m.reason_en}
-            for m in f.near_misses
-        ],
-        "waiver": f.waiver.model_dump(mode="json") if f.waiver else None,
-    }

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +103,7 @@ def _unmatched(pack: Pack, ledger: Ledger, matched: np.ndarray, ctx: Context) ->
     activities = arrays.pylist(ledger.table["activity"], idx)
     units = [ctx.unit_names[c] for c in ctx.units[idx].tolist()]
     hints = {a: suggest(pack, a) for a in set(activities)}
-    return [
-        UnmatchedRow.of({"row": r, "activity": a, "suggestion": hints[a], "unit": u})
-        for r, a, u in zip(rows, activities, units, strict=True)
-    ]
+    return [UnmatchedRow(r, a, hints[a], u) for r, a, u in zip(rows, activities, units, strict=True)]
 
 
 def _future_rows(ctx: Context, notes: list[Notice]) -> None:
@@ -150,14 +148,8 @@ def _waive(findings: list[Finding], waivers: list[Waiver], as_of: dt.date, notes
         )
         if cover is not None and f.status != "met":
             ref = WaiverRef(reason=cover.reason, approved_by=cover.approved_by, expires=cover.expires)
-            f = f.model_copy(
-                update={
-                    "status": "waived",
-                    "missing": 0.0,
-                    "excess": None,
-                    "waiver": ref,
-                    "message": f.message + f" [豁免: {cover.reason}]",
-                }
+            f = replace(
+                f, status="waived", missing=0, excess=None, waiver=ref, message=f.message + f" [豁免: {cover.reason}]"
             )
         out.append(f)
     return out
@@ -292,7 +284,7 @@ def evaluate(
             "id": r.id,
             "title": r.title,
             "title_en": r.title_en,
-            "kind": r.kind,  # type: ignore[attr-defined]
+            "kind": r.kind,
             "severity": r.severity,
             "points": r.points,
             "deduct": r.deduct,
@@ -378,7 +370,7 @@ def _findings(ctx: Context, notes: list[Notice]) -> list[Finding]:
     order = {r.id: i for i, r in enumerate(rules)}
     findings: list[Finding] = []
     for rule in rules:
-        if rule.kind == "evidence" and not ctx.ledger.has_evidence:  # type: ignore[attr-defined]
+        if rule.kind == "evidence" and not ctx.ledger.has_evidence:
             continue
         if getattr(rule, "per", "unit") == "person" and not ctx.roster:
             notes.append(
@@ -390,7 +382,7 @@ def _findings(ctx: Context, notes: list[Notice]) -> list[Finding]:
                 )
             )
             continue
-        findings.extend(EVALUATORS[rule.kind](ctx, rule))  # type: ignore[attr-defined]
+        findings.extend(EVALUATORS[rule.kind](ctx, rule))
     findings.sort(key=lambda f: (f.unit, order[f.rule], f.start, f.person or "", f.period))
     return findings
 

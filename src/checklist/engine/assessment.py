@@ -55,7 +55,7 @@ def unit_tallies(ctx: Context, matched: np.ndarray, rejected: Sequence[RejectedR
     for unit in ctx.eval_units:
         i = ctx.code[unit]
         n, m, bad = int(rows[i]), int(hits[i]), thrown.get(unit, 0)
-        out[unit] = Tally.of({"rows": n + bad, "matched": m, "unmatched": n - m, "rejected": bad})
+        out[unit] = Tally(rows=n + bad, matched=m, unmatched=n - m, rejected=bad)
     return out
 
 

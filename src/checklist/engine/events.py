@@ -9,6 +9,7 @@ import numpy as np
 
 from checklist.engine.conditions import condition_mask
 from checklist.engine.context import Context, day_number, from_day_number
+from checklist.engine.findings import finding
 from checklist.engine.messages import amount, event
 from checklist.ledger import arrays
 from checklist.pack.explain import FIELD_ZH, label
@@ -20,7 +21,7 @@ from checklist.pack.model import (
     ResponseRule,
     RuleBase,
 )
-from checklist.result import Finding
+from checklist.result import Finding, Status
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -29,45 +30,6 @@ def _in_window(ctx: Context, rows: np.ndarray) -> np.ndarray:
     """Record-level findings come only from records inside the window and on or before as_of."""
     days = ctx.dates[rows]
     return rows[(days >= day_number(ctx.start)) & (days <= day_number(min(ctx.end, ctx.as_of)))]
-
-
-def _record_finding(
-    ctx: Context,
-    rule_id: str,
-    severity: str,
-    kind: str,
-    day: dt.date,
-    end: dt.date,
-    unit: str,
-    status: str,
-    records: list,
-    message: str,
-    due: dt.date | None = None,
-) -> Finding:
-    done = status in ("met", "late")
-    return Finding.of(
-        {
-            "unit": unit,
-            "rule": rule_id,
-            "period": day.isoformat(),
-            "start": day,
-            "end": end,
-            "status": status,
-            "required": 1.0,
-            "count": 1.0 if done else 0.0,
-            "missing": 1.0 if status in ("gap", "due") else 0.0,
-            "due": due or end,
-            "person": None,
-            "records": records,
-            "severity": severity,
-            "message": message,
-            "kind": kind,
-            "excess": None,
-            "outlook": None,
-            "near_misses": [],
-            "waiver": None,
-        }
-    )
 
 
 def evaluate_deadline(ctx: Context, rule: DeadlineRule) -> Iterator[Finding]:
@@ -87,32 +49,12 @@ def evaluate_deadline(ctx: Context, rule: DeadlineRule) -> Iterator[Finding]:
             status, chosen = "late", rows[:1]
         else:
             status, chosen = ("due" if ctx.as_of < rule.by else "gap"), rows[:0]
-        count = float(len(chosen))
-        missing = 1.0 if status in ("gap", "due") else 0.0
-        yield Finding.of(
-            {
-                "unit": unit,
-                "rule": rule.id,
-                "period": rule.by.isoformat(),
-                "start": ctx.start,
-                "end": rule.by,
-                "status": status,
-                "required": 1.0,
-                "count": count,
-                "missing": missing,
-                "due": rule.by,
-                "person": None,
-                "records": ctx.record_ids(chosen),
-                "severity": rule.severity,
-                "message": amount(
-                    status, what, f"≤{rule.by.isoformat()}", count, 1.0, missing, rule.by, None, ctx.pack.language
-                ),
-                "kind": "deadline",
-                "excess": None,
-                "outlook": None,
-                "near_misses": [],
-                "waiver": None,
-            }
+        count = len(chosen)
+        message = amount(
+            status, what, f"≤{rule.by.isoformat()}", count, 1.0, 1 - count, rule.by, None, ctx.pack.language
+        )
+        yield finding(
+            rule, unit, rule.by.isoformat(), ctx.start, rule.by, status, count, ctx.record_ids(chosen), message
         )
 
 
@@ -149,10 +91,10 @@ def evaluate_response(ctx: Context, rule: ResponseRule) -> Iterator[Finding]:
         status, deadline, reply = _answer(ctx, rule, row, replies)
         records = ctx.record_ids([row] + ([reply] if reply is not None else []))
         message = event(status, subject, answer_word, day, deadline, ctx.pack.language)
-        yield _record_finding(ctx, rule.id, rule.severity, "response", day, deadline, unit, status, records, message)
+        yield finding(rule, unit, day.isoformat(), day, deadline, status, _answered(status), records, message)
 
 
-def _answer(ctx: Context, rule: ResponseRule, trigger: int, replies: np.ndarray) -> tuple[str, dt.date, int | None]:
+def _answer(ctx: Context, rule: ResponseRule, trigger: int, replies: np.ndarray) -> tuple[Status, dt.date, int | None]:
     day = from_day_number(ctx.dates[trigger])
     if rule.within_days is not None:
         deadline = day + dt.timedelta(days=rule.within_days)
@@ -184,12 +126,10 @@ def evaluate_precedence(ctx: Context, rule: PrecedenceRule) -> Iterator[Finding]
         status, latest, notice = _notice(ctx, rule, day, sent)
         records = ctx.record_ids([row] + ([notice] if notice is not None else []))
         message = event(status, subject, notice_word, day, latest, ctx.pack.language)
-        yield _record_finding(
-            ctx, rule.id, rule.severity, "precedence", day, day, unit, status, records, message, due=latest
-        )
+        yield finding(rule, unit, day.isoformat(), day, day, status, _answered(status), records, message, due=latest)
 
 
-def _notice(ctx: Context, rule: PrecedenceRule, day: dt.date, sent: np.ndarray) -> tuple[str, dt.date, int | None]:
+def _notice(ctx: Context, rule: PrecedenceRule, day: dt.date, sent: np.ndarray) -> tuple[Status, dt.date, int | None]:
     """met: a notice inside [event − at_most, event − at_least]; late: one after that, by the event."""
     latest = day - dt.timedelta(days=rule.at_least_days_before)
     most = rule.at_most_days_before
@@ -225,29 +165,11 @@ def evaluate_evidence(ctx: Context, rule: EvidenceRule) -> Iterator[Finding]:
     activities = arrays.pylist(ctx.table["activity"], rows)
     days = ctx.day_objects(ctx.dates[rows])
     unit_names = [ctx.unit_names[c] for c in ctx.units[rows].tolist()]
-    severity, of_, rule_id = rule.severity, Finding.of, rule.id
     for day, unit, record, activity in zip(days, unit_names, ctx.record_ids(rows), activities, strict=True):
         iso = day.isoformat()
-        yield of_(
-            {
-                "unit": unit,
-                "rule": rule_id,
-                "period": iso,
-                "start": day,
-                "end": day,
-                "status": "gap",
-                "required": 1.0,
-                "count": 0.0,
-                "missing": 1.0,
-                "due": day,
-                "person": None,
-                "records": [record],
-                "severity": severity,
-                "message": template % (iso, activity),
-                "kind": "evidence",
-                "excess": None,
-                "outlook": None,
-                "near_misses": [],
-                "waiver": None,
-            }
-        )
+        yield finding(rule, unit, iso, day, day, "gap", 0, [record], template % (iso, activity))
+
+
+def _answered(status: Status) -> int:
+    """A record-level finding counts 1 when its record was answered (on time or late)."""
+    return 1 if status in ("met", "late") else 0

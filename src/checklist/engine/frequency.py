@@ -12,11 +12,12 @@ import numpy as np
 from checklist.calendar import Period, counting_interval, is_public_holiday, periods
 from checklist.engine.conditions import describe, where_mask
 from checklist.engine.context import Context, day_number, from_day_number
+from checklist.engine.findings import finding
 from checklist.engine.messages import amount
 from checklist.ledger import split_names
 from checklist.pack.explain import label
 from checklist.pack.model import FrequencyRule
-from checklist.result import Finding, NearMiss
+from checklist.result import Finding, NearMiss, Outlook, Status
 
 NEAR_MISS_DAYS = 7
 AT_RISK_DAYS_PER_RECORD = 14
@@ -130,35 +131,32 @@ def _finding(
     what = label(ctx.pack, rule.category_ids[0], ctx.pack.language) if len(rule.category_ids) == 1 else rule.title
     who = f"{person} " if person else ""
     unit_word = ("学时" if rule.sum == "hours" else "") if rule.sum else "次"
-    return Finding.of(
-        {
-            "unit": unit,
-            "rule": rule.id,
-            "period": period.label,
-            "start": period.start,
-            "end": period.end,
-            "status": status,
-            "required": required,
-            "count": count,
-            "missing": missing,
-            "due": ce,
-            "person": person,
-            "records": ids if ids is not None and len(kept) == len(rows) else ctx.record_ids(kept),
-            "severity": rule.severity,
-            "message": who
-            + amount(status, what, period.label, count, required, missing, ce, excess, ctx.pack.language, unit_word),
-            "kind": "frequency",
-            "excess": excess,
-            "outlook": outlook,
-            "near_misses": misses,
-            "waiver": None,
-        }
+    records = ids if ids is not None and len(kept) == len(rows) else ctx.record_ids(kept)
+    message = who + amount(
+        status, what, period.label, count, required, missing, ce, excess, ctx.pack.language, unit_word
+    )
+    return finding(
+        rule,
+        unit,
+        period.label,
+        period.start,
+        period.end,
+        status,
+        count,
+        records,
+        message,
+        required=required,
+        due=ce,
+        person=person,
+        excess=excess,
+        outlook=outlook,
+        near_misses=misses,
     )
 
 
 def _status(
     count: float, required: float, maximum: float | None, last_day: dt.date, as_of: dt.date
-) -> tuple[str, float, float | None]:
+) -> tuple[Status, float, float | None]:
     """DESIGN §5: exceeded, met, gap once the counting interval has ended, due before."""
     if maximum is not None and count > maximum:
         return "exceeded", 0.0, count - maximum
@@ -168,7 +166,7 @@ def _status(
     return ("gap" if last_day <= as_of else "due"), missing, None
 
 
-def _outlook(period: Period, last_day: dt.date, as_of: dt.date, missing: float, required: float) -> str:
+def _outlook(period: Period, last_day: dt.date, as_of: dt.date, missing: float, required: float) -> Outlook:
     """at_risk when less than two weeks remain per missing record, or when, for a duty of several
     records, less than half the duty's own pace (period ÷ required) remains per missing record."""
     total = (last_day - period.start).days + 1

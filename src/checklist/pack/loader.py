@@ -214,7 +214,7 @@ def _merge_category(old: Category | None, new: Category) -> Category:
 
 def _apply_patch(entry: _RuleEntry, patch: RulePatch, doc: LocatedDoc, rule_id: str) -> _RuleEntry:
     base = entry.rule.model_dump(by_alias=True, exclude_unset=True)
-    base["kind"] = entry.rule.kind  # type: ignore[attr-defined]
+    base["kind"] = entry.rule.kind
     changes = patch.model_dump(by_alias=True, exclude_unset=True)
     if {"at_least", "at_most", "exactly"} & changes.keys():
         for key in ("at_least", "at_most", "exactly"):

@@ -155,6 +155,7 @@ class Condition(Strict):
 
 
 class RuleBase(Strict):
+    kind: RuleKind = Field(description="what the rule checks; each kind narrows it to its own name")
     id: str = Field(pattern=_ID, description="stable id, lower-case with dashes")
     title: str = Field(description="the duty in the source's words")
     title_en: str | None = None
