@@ -323,13 +323,10 @@ def _fill_merged(grid: list[list[Any]], merged: list[tuple[tuple[int, int], tupl
 
 
 def read_excel(file: str, path: Path, sheet: str | None, mapping: dict[str, str] | None) -> RawTable:
-    from python_calamine import CalamineWorkbook
+    from checklist.ledger.excel import load_workbook
 
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as err:  # calamine raises its own error types for every kind of damage
-        raise LedgerError(Problem(Location(file), f"cannot read workbook: {err}")) from None
-    names = list(book.sheet_names)
+    book = load_workbook(file, path, None if sheet is None else [sheet])
+    names = book.names
     if sheet is None:
         chosen = names[0] if names else None
     elif sheet in names:
@@ -338,9 +335,9 @@ def read_excel(file: str, path: Path, sheet: str | None, mapping: dict[str, str]
         raise LedgerError(Problem(Location(file), f"no sheet '{sheet}'; sheets: {', '.join(names)}"))
     if chosen is None:
         raise LedgerError(Problem(Location(file), "workbook has no sheets"))
-    worksheet = book.get_sheet_by_name(chosen)
-    grid = [list(row) for row in worksheet.to_python(skip_empty_area=False)]
-    _fill_merged(grid, list(getattr(worksheet, "merged_cell_ranges", None) or []))
+    worksheet = next(s for s in book.sheets if s.name == chosen)
+    grid = [list(row) for row in worksheet.grid]
+    _fill_merged(grid, worksheet.merged)
     text = [[_cell_text(v) for v in row] for row in grid]
     header_index = _locate_header(f"{file}[{chosen}]", text, mapping)
     headers = [h.strip() for h in text[header_index]]

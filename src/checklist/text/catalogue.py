@@ -70,6 +70,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "usage.cannot_follow": ("无法跟踪 {path}:{reason}", "cannot follow {path}: {reason}"),
     # ------------------------------------------------------------ ledger: reading files
+    "ledger.excel_sparse": (
+        "工作表的范围延伸到 {cell}({rows} 行 × {columns} 列),而实际只有 {cells} 个单元格;请删除远处的零散单元格",
+        "the sheet reaches {cell} ({rows} rows x {columns} columns) while it holds only {cells} cells; "
+        "delete the stray cell",
+    ),
+    "ledger.excel_damaged": (
+        "工作簿已损坏,无法读取({detail})",
+        "the workbook is damaged and cannot be read ({detail})",
+    ),
+    "ledger.excel_crashed": (
+        "工作簿无法读取:读取时超出 {mb} MB 内存或文件已损坏",
+        "the workbook cannot be read: reading it needed more than {mb} MB of memory, or the file is damaged",
+    ),
+    "ledger.excel_memory": (
+        "工作簿无法在 {mb} MB 内存内读取;请拆分工作簿",
+        "the workbook cannot be read within {mb} MB of memory; split it",
+    ),
+    "ledger.excel_slow": (
+        "工作簿在 {seconds} 秒内未能读完,已停止;文件可能已损坏",
+        "reading the workbook took more than {seconds} s and was stopped; the file may be damaged",
+    ),
     # ------------------------------------------------------------ ledger: rejected rows (reasons)
     # ------------------------------------------------------------ ledger: warnings
     # ------------------------------------------------------------ side inputs (roster, units, waivers, mapping)

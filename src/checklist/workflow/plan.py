@@ -99,14 +99,14 @@ def _day(file: str, row: int, column: str, value: object) -> dt.date | None:
 
 def read_plan(path: str | Path) -> list[Item]:
     """Read a rectification ledger written by `checklist plan` (and edited by people since)."""
-    from python_calamine import CalamineWorkbook
+    from checklist.ledger.excel import load_workbook
 
     file = str(path)
     try:
-        book = CalamineWorkbook.from_path(file)
-        grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as err:  # calamine's own error types for missing or damaged files
+        book = load_workbook(file, Path(path))
+    except OSError as err:
         raise LedgerError(Problem(Location(file), f"cannot read the rectification ledger: {err}")) from None
+    grid = book.sheets[0].grid if book.sheets else []
     if not grid:
         raise LedgerError(Problem(Location(file, 1), "empty rectification ledger: expected the header row"))
     header = [_text(h) for h in grid[0]]
