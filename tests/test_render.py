@@ -144,9 +144,10 @@ def test_xlsx_has_five_sheets_with_typed_cells(result):
     assert book.sheetnames == ["汇总", "明细", "整改台账", "未识别", "无效行"]
     summary = book["汇总"]
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref
-    assert [c.value for c in summary[2]][:4] == ["县委宣传部", None, None, 100]
+    # 名次 and 考核得分 first (none here: these hand-made summaries carry no rating)
+    assert [c.value for c in summary[2]][:6] == [None, "县委宣传部", None, None, None, 100]
     # the injected unit name is inert text, quoted as OWASP advises
-    assert summary["A3"].value == "'" + INJECTION and summary["A3"].data_type == "s"
+    assert summary["B3"].value == "'" + INJECTION and summary["B3"].data_type == "s"
     details = book["明细"]
     assert [c.value for c in details[1]][:7] == ["单位", "规则", "职责", "期间", "开始", "结束", "状态"]
     assert details["E2"].value == dt.datetime(2024, 1, 1) and details["E2"].number_format == "yyyy-mm-dd"

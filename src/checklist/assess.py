@@ -114,11 +114,11 @@ def assess_units(
 def standing(units: Iterable[UnitSummary]) -> list[UnitSummary]:
     """Units in the order of the ranking: ranked by 名次, then those without a rating, then 未报送."""
 
-    def key(u: UnitSummary) -> tuple[int, float, str]:
+    def key(u: UnitSummary) -> tuple[int, float]:
         group = 2 if u.submitted is False else (0 if u.rank is not None else 1)
-        return (group, u.rank or 0, u.unit)
+        return (group, u.rank or 0)
 
-    return sorted(units, key=key)
+    return sorted(units, key=key)  # stable: equal ranks keep the result's order (by name)
 
 
 def duty_met(duty: Duty) -> bool:
@@ -158,6 +158,7 @@ def roll_up(units: Sequence[UnitSummary], rule_order: Sequence[str]) -> list[Gro
                     "rating": mean_rating(group),
                     "duties": duty_shares(group, rule_order),
                     "unsubmitted": sorted(u.unit for u in group if u.submitted is False),
+                    "lowest_rated": _lowest(group),
                 }
             )
         )
@@ -166,6 +167,11 @@ def roll_up(units: Sequence[UnitSummary], rule_order: Sequence[str]) -> list[Gro
     for place, value in enumerate(ratings, start=1):
         first.setdefault(value, place)
     return [g.model_copy(update={"rank": first.get(g.rating) if g.rating is not None else None}) for g in groups]
+
+
+def _lowest(units: Iterable[UnitSummary]) -> str | None:
+    rated = [u for u in units if _ranked(u)]
+    return min(rated, key=lambda u: (u.rating, u.unit)).unit if rated else None
 
 
 def group_standing(groups: Iterable[GroupSummary]) -> list[GroupSummary]:

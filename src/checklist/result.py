@@ -149,6 +149,7 @@ class GroupSummary(_Frozen):
     rank: int | None = None
     duties: list[GroupDuty] = Field(default_factory=list)
     unsubmitted: list[str] = Field(default_factory=list)
+    lowest_rated: str | None = None  # of its units that submitted, the lowest rating (ties: by name)
 
 
 class Comparison(_Frozen):

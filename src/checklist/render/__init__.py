@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
@@ -43,6 +43,15 @@ MODULES = {
     "xlsx": "xlsx",
 }
 BINARY = frozenset({"docx", "xlsx"})  # the rest are text; JSON comes as UTF-8 bytes, ready to write
+EXTENSIONS = {
+    "docx": ".docx",
+    "html": ".html",
+    "json": ".json",
+    "junit": ".xml",
+    "markdown": ".md",
+    "table": ".txt",
+    "xlsx": ".xlsx",
+}
 
 
 def render(result: Result, fmt: str, options: RenderOptions) -> str | bytes:
@@ -54,3 +63,15 @@ def render(result: Result, fmt: str, options: RenderOptions) -> str | bytes:
 
 def formats() -> list[str]:
     return sorted(MODULES)
+
+
+def render_split(
+    result: Result, fmt: str, options: RenderOptions, row_units: Mapping[int, str] | None = None
+) -> Iterator[tuple[str, str | bytes]]:
+    """`--split-by unit`: (file name, report) per unit, each report holding only that unit (DESIGN §7.1)."""
+    from checklist.split import file_names, split_by_unit
+
+    parts = split_by_unit(result, row_units)
+    names = file_names(list(parts))
+    for unit, part in parts.items():
+        yield names[unit] + EXTENSIONS[fmt], render(part, fmt, options)

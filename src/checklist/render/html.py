@@ -9,7 +9,18 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
+from checklist.assess import standing
 from checklist.render import RenderOptions, register
+from checklist.render.assessment import (
+    duty_matrix,
+    duty_of,
+    evidence_cell,
+    rank_text,
+    ranking,
+    rating_text,
+    rollup,
+    unsubmitted_line,
+)
 from checklist.render.common import (
     near_miss_text,
     percent,
@@ -20,6 +31,7 @@ from checklist.render.common import (
 )
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num, reason_text
 from checklist.result import Finding, Result
+from checklist.text import say
 
 COLOURS = {
     "met": "#2e7d32",
@@ -82,33 +94,46 @@ def _matrix(result: Result, lang: str, by_pair: dict[tuple[str, str], list[Findi
             if not found:
                 cells.append("<td class='muted'>—</td>")
                 continue
+            duty = duty_of(u, r)
+            if found[0].kind == "evidence" and duty is not None:  # a rate of records, not periods: 30/40 留档
+                colour = COLOURS["met" if duty.met == duty.judged else "gap"]
+                cells.append(f"<td class='cell' style='background:{colour}'>{escape(evidence_cell(duty, lang))}</td>")
+                continue
             status = _worst(found)
             met = sum(f.status == "met" for f in found)
             tip = escape("; ".join(f"{f.period}: {STATUS[lang][f.status]}" for f in found))
             cells.append(f"<td class='cell' style='background:{COLOURS[status]}' title='{tip}'>{met}/{len(found)}</td>")
         before = f"<td>{percent(previous.get(u.unit))}</td>" if result.previous else ""
-        rows.append(f"<tr><th>{_t(u.unit)}</th><td>{percent(u.score)}</td>{before}{''.join(cells)}</tr>")
+        rows.append(
+            f"<tr><td>{escape(rank_text(u, lang))}</td><th>{_t(u.unit)}</th><td>{rating_text(u.rating)}</td>"
+            f"<td>{percent(u.score)}</td>{before}{''.join(cells)}</tr>"
+        )
     w = WORDS[lang]
     before_head = f"<th>{w['previous']}</th>" if result.previous else ""
     return (
-        f"<table id='matrix'><thead><tr><th>{w['unit']}</th><th>{w['score']}</th>{before_head}{head}</tr></thead>"
+        f"<table id='matrix'><thead><tr><th>{say('assess.rank', lang)}</th><th>{w['unit']}</th>"
+        f"<th>{say('assess.rating', lang)}</th><th>{say('assess.score', lang)}</th>{before_head}{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
-def _groups(result: Result, lang: str) -> str:
-    if not result.groups:
-        return ""
-    w = WORDS[lang]
-    rows = "".join(
-        f"<tr><td>{_t(g.group)}</td><td>{g.units}</td><td>{percent(g.score)}</td><td>{g.violations}</td>"
-        f"<td>{g.due}</td><td>{_t(g.worst_unit or '')}</td></tr>"
-        for g in result.groups
-    )
-    return (
-        f"<h2>{w['groups']}</h2><table id='groups'><tr><th>{w['group']}</th><th>{w['units']}</th>"
-        f"<th>{w['score']}</th><th>{w['violations']}</th><th>{w['due']}</th><th>{w['worst']}</th></tr>{rows}</table>"
-    )
+def _table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_t(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table id='{table_id}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _standing(result: Result, lang: str) -> str:
+    """The roll-up per parent body and the ranking by rating (名次), 未报送 apart: the top of the page."""
+    parts = []
+    if result.groups:
+        parts.append(f"<h2>{say('assess.rollup', lang)}</h2>" + _table("groups", *rollup(result, lang)))
+        parts.append(f"<h2>{say('assess.duties', lang)}</h2>" + _table("duties", *duty_matrix(result, lang)))
+    headers, rows, unsubmitted = ranking(result, lang)
+    parts.append(f"<h2>{say('assess.ranking', lang)}</h2>" + _table("ranking", headers, rows))
+    if unsubmitted:
+        parts.append(f"<p id='unsubmitted'>{_t(unsubmitted_line(unsubmitted, lang))}</p>")
+    return "".join(parts)
 
 
 def _score_chart(units: list, lang: str) -> str:
@@ -120,13 +145,13 @@ def _score_chart(units: list, lang: str) -> str:
     ]
     for i, u in enumerate(units):
         y = 5 + i * bar_h
-        score = u.score or 0.0
+        score = u.rating or 0.0
         colour = COLOURS["met"] if score >= 90 else COLOURS["due"] if score >= 60 else COLOURS["gap"]
         parts.append(f"<text x='{label_w - 6}' y='{y + 15}' text-anchor='end'>{_t(u.unit)}</text>")
         parts.append(
             f"<rect x='{label_w}' y='{y + 3}' width='{width * score / 100:.1f}' height='{bar_h - 6}' fill='{colour}'/>"
         )
-        label = f"{score:.1f}%" if u.score is not None else "—"
+        label = rating_text(u.rating)
         parts.append(f"<text x='{label_w + width * score / 100 + 6:.1f}' y='{y + 15}'>{label}</text>")
     return "".join(parts) + "</svg>"
 
@@ -212,7 +237,7 @@ def render_html(result: Result, options: RenderOptions) -> str:
     for f in result.findings:
         by_pair[(f.unit, f.rule)].append(f)
         by_unit[f.unit].append(f)
-    units = sorted(result.units, key=lambda u: (u.score is None, u.score if u.score is not None else 0, u.unit))
+    units = standing(result.units)
     legend = "".join(f"<span style='background:{c}'>{STATUS[lang][s]}</span>" for s, c in COLOURS.items())
     i = result.input
     meta = (
@@ -233,7 +258,8 @@ def render_html(result: Result, options: RenderOptions) -> str:
         f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
         f"<title>{t['title']}</title><style>{CSS}</style></head><body>"
         f"<h1>{t['title']}</h1><p class='meta'>{meta}</p><p class='legend'>{legend}</p>"
-        f"<h2>{t['scores']}</h2>{_score_chart(units, lang)}{_groups(result, lang)}"
+        f"{_standing(result, lang)}"
+        f"<h2>{say('assess.rating', lang)}</h2>{_score_chart(units, lang)}"
         f"<h2>{t['matrix']}</h2>{_matrix(result, lang, by_pair, units)}"
         f"<h2>{t['violations']}</h2>{_violations(result, lang)}{_integrity(result, lang)}"
         f"<h2>{t['timeline']}</h2>{timelines}"

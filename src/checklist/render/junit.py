@@ -50,6 +50,9 @@ def render_junit(result: Result, options: RenderOptions) -> str:
             ("as_of", str(result.as_of)),
             ("fingerprint", result.fingerprint),
             ("score", str(summary.score)),
+            ("rating", str(summary.rating)),
+            ("rank", str(summary.rank)),
+            ("submitted", str(summary.submitted)),
         ):
             ET.SubElement(props, "property", name=key, value=value)
         suite.extend(_case(result, f, options.lang) for f in findings)

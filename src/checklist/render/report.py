@@ -10,9 +10,21 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from checklist.assess import standing
+from checklist.render.assessment import (
+    duty_matrix,
+    duty_of,
+    evidence_cell,
+    rank_text,
+    ranking,
+    rating_text,
+    rollup,
+    unsubmitted_line,
+)
 from checklist.render.common import near_miss_text, percent, previous_scores, rectifications, rule_title
 from checklist.render.words import STATUS, STATUS_ORDER, num, reason_text
 from checklist.result import Finding, Result
+from checklist.text import say
 
 TEXT = {
     "zh": {
@@ -101,18 +113,21 @@ def _records(f: Finding) -> str:
 
 def _basic(result: Result, t: dict, lang: str, by_unit: dict[str, list[Finding]]) -> list[Block]:
     blocks = [Block("heading", t["s1"], 2), Block("para", t["ledger"].format(**result.input.model_dump()))]
-    if result.groups:
-        rows = [[g.group, str(g.units), percent(g.score), str(g.violations), g.worst_unit or ""] for g in result.groups]
-        blocks.append(Block("table", headers=t["group_cols"], rows=rows))
+    blocks += _standing(result, lang)
     previous = previous_scores(result)
-    for summary in result.units:
-        head = t["unit_head"].format(
-            unit=summary.unit,
-            score=percent(summary.score),
-            met=summary.met,
-            violations=summary.violations,
-            due=summary.due,
-        )
+    for summary in standing(result.units):
+        values = {
+            "unit": summary.unit,
+            "score": percent(summary.score),
+            "met": summary.met,
+            "violations": summary.violations,
+            "due": summary.due,
+        }
+        if summary.rating is None:
+            head = t["unit_head"].format(**values)
+        else:
+            rank, rating = rank_text(summary, lang), rating_text(summary.rating)
+            head = say("assess.report_unit_head", lang, rank=rank, rating=rating, **values)
         if summary.unit in previous:
             head += t["previous"].format(score=percent(previous[summary.unit]))
         rows = [
@@ -125,8 +140,29 @@ def _basic(result: Result, t: dict, lang: str, by_unit: dict[str, list[Finding]]
                 _records(f),
             ]
             for f in by_unit.get(summary.unit, [])
+            if f.kind != "evidence"
         ]
+        for rule in dict.fromkeys(f.rule for f in by_unit.get(summary.unit, []) if f.kind == "evidence"):
+            duty = duty_of(summary, rule)  # evidence as the rate it is (30/40 留档), not one line per record
+            if duty is not None:
+                rows.append([rule_title(result, rule, lang), "", "", "", evidence_cell(duty, lang), ""])
         blocks += [Block("heading", head, 3), Block("table", headers=t["cols"], rows=rows)]
+    return blocks
+
+
+def _standing(result: Result, lang: str) -> list[Block]:
+    """Roll-up per parent body, each duty's share of units, and the ranking (名次), 未报送 apart."""
+    blocks = []
+    if result.groups:
+        headers, rows = rollup(result, lang)
+        blocks += [Block("para", say("assess.rollup", lang)), Block("table", headers=headers, rows=rows)]
+        headers, rows = duty_matrix(result, lang)
+        blocks += [Block("para", say("assess.duties", lang)), Block("table", headers=headers, rows=rows)]
+    if len(result.units) > 1:
+        headers, rows, unsubmitted = ranking(result, lang)
+        blocks += [Block("para", say("assess.ranking", lang)), Block("table", headers=headers, rows=rows)]
+        if unsubmitted:
+            blocks.append(Block("para", unsubmitted_line(unsubmitted, lang)))
     return blocks
 
 

@@ -6,10 +6,21 @@ from collections import Counter, defaultdict
 
 from tabulate import tabulate
 
+from checklist.assess import standing
 from checklist.render import RenderOptions, register
+from checklist.render.assessment import (
+    duty_matrix,
+    duty_of,
+    evidence_cell,
+    ranking,
+    rollup,
+    unit_head,
+    unsubmitted_line,
+)
 from checklist.render.common import finding_message, near_miss_text, percent, previous_scores, rule_title
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num, reason_text
 from checklist.result import Finding, Result
+from checklist.text import say
 
 _COLOURS = {"gap": "31", "late": "31", "exceeded": "31", "due": "33", "met": "32", "waived": "36"}
 MAX_LISTED = 20
@@ -35,13 +46,18 @@ def _unit_block(result: Result, unit: str, findings: list[Finding], options: Ren
     summary = next(u for u in result.units if u.unit == unit)
     score = f"{summary.score:.1f}%" if summary.score is not None else w["no_score"]
     head = (
-        f"{unit}  {w['score']} {score}  {w['violations']} {summary.violations} · {w['due']} {summary.due}"
-        f" · {w['met']} {summary.met}"
+        f"{unit_head(summary, lang)}  {unit}  {w['score']} {score}  {w['violations']} {summary.violations}"
+        f" · {w['due']} {summary.due} · {w['met']} {summary.met}"
     )
     previous = previous_scores(result)
     if unit in previous:
         head += f"  ({w['previous']} {percent(previous[unit])})"
     rows = []
+    evidence = {f.rule for f in findings if f.kind == "evidence"}
+    for rule in evidence:  # one line for an evidence rule: the share of records on file (30/40 留档)
+        duty = duty_of(summary, rule)
+        if duty is not None:
+            rows.append(["", rule_title(result, rule, lang), evidence_cell(duty, lang), "", "", "", "", ""])
     for f in sorted(findings, key=lambda f: STATUS_ORDER[f.status]):
         who = f" {f.person}" if f.person else ""
         rows.append(
@@ -92,6 +108,22 @@ def _accounting(result: Result, lang: str) -> list[str]:
     return lines
 
 
+def _standing(result: Result, lang: str) -> list[str]:
+    """The ranking by rating (名次), 未报送 apart, and the roll-up per parent body: what people look at first."""
+    lines = []
+    if result.groups:
+        headers, rows = rollup(result, lang)
+        lines += [f"{say('assess.rollup', lang)}:", tabulate(rows, headers=headers, disable_numparse=True), ""]
+        headers, rows = duty_matrix(result, lang)
+        lines += [f"{say('assess.duties', lang)}:", tabulate(rows, headers=headers, disable_numparse=True), ""]
+    if len(result.units) > 1:
+        headers, rows, unsubmitted = ranking(result, lang)
+        lines += [f"{say('assess.ranking', lang)}:", tabulate(rows, headers=headers, disable_numparse=True)]
+        lines += [unsubmitted_line(unsubmitted, lang)] if unsubmitted else []
+        lines.append("")
+    return lines
+
+
 @register("table")
 def render_table(result: Result, options: RenderOptions) -> str:
     lang, w = options.lang, WORDS[options.lang]
@@ -110,15 +142,12 @@ def render_table(result: Result, options: RenderOptions) -> str:
         ),
         "",
     ]
-    if result.groups:
-        rows = [[g.group, g.units, percent(g.score), g.violations, g.due, g.worst_unit or ""] for g in result.groups]
-        headers = [w["group"], w["units"], w["score"], w["violations"], w["due"], w["worst"]]
-        lines += [f"{w['groups']}:", tabulate(rows, headers=headers, disable_numparse=True), ""]
+    lines += _standing(result, lang)
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
-        by_unit[f.unit].append(f)
-    ranked = sorted(result.units, key=lambda u: (u.score is None, u.score if u.score is not None else 0, u.unit))
-    for summary in ranked:
+        if f.kind != "evidence" or f.is_violation:
+            by_unit[f.unit].append(f)
+    for summary in standing(result.units):
         lines += _unit_block(result, summary.unit, by_unit.get(summary.unit, []), options)
     lines += _accounting(result, lang)
     lines.append(f"{w['fingerprint']}: {result.fingerprint}")

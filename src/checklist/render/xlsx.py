@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from checklist.assess import group_standing, standing
 from checklist.render import RenderOptions, register
 from checklist.render.common import (
     finding_message,
@@ -19,6 +20,7 @@ from checklist.render.common import (
 )
 from checklist.render.words import STATUS, reason_text
 from checklist.result import Result
+from checklist.text import say
 
 SHEETS = {
     "zh": ["汇总", "明细", "整改台账", "未识别", "无效行"],
@@ -133,18 +135,25 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
         "wrap": book.add_format({"text_wrap": False}),
     }
     names, headers = SHEETS[lang], [list(h) for h in HEADERS[lang]]
+    headers[0] = [say("assess.rank", lang), headers[0][0], say("assess.rating", lang), *headers[0][1:]]
     previous = previous_scores(result)
     if result.previous:
         headers[0].append(PREVIOUS[lang])
     sheets = [_Sheet(book, name, header, formats) for name, header in zip(names, headers, strict=True)]
     summary, details, fixes, unmatched, rejected = sheets
-    for u in result.units:
+    for u in standing(result.units):  # by 名次; 未报送 last
         extra = [previous.get(u.unit)] if result.previous else []
-        summary.add([u.unit, u.type, u.parent, u.score, u.met, u.violations, u.due, u.waived, *extra])
+        rank = say("assess.unsubmitted", lang) if u.submitted is False else u.rank
+        summary.add([rank, u.unit, u.rating, u.type, u.parent, u.score, u.met, u.violations, u.due, u.waived, *extra])
     if result.groups:
-        groups = _Sheet(book, GROUPS[lang][0], GROUPS[lang][1:], formats)
-        for g in result.groups:
-            groups.add([g.group, g.units, g.score, g.met, g.violations, g.due, g.worst_unit])
+        duties = [r["id"] for r in result.rules]
+        head = [say("assess.rank", lang), GROUPS[lang][1], say("assess.rating", lang), *GROUPS[lang][2:-1]]
+        head += [say("assess.unsubmitted", lang), say("assess.lowest", lang)]
+        groups = _Sheet(book, GROUPS[lang][0], head + [rule_title(result, r, lang) for r in duties], formats)
+        for g in group_standing(result.groups):
+            shares = {d.rule: f"{d.met_units}/{d.units}" for d in g.duties}
+            row = [g.rank, g.group, g.rating, g.units, g.score, g.met, g.violations, g.due]
+            groups.add([*row, "、".join(g.unsubmitted), g.lowest_rated, *(shares.get(r, "") for r in duties)])
         sheets.append(groups)
     for f in result.findings:
         misses = "; ".join(near_miss_text(m, lang) for m in f.near_misses)

@@ -99,6 +99,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ render: reports and documents
     # ------------------------------------------------------------ workflow: plan, remind, audit, calendar
     # ------------------------------------------------------------ assessment: rating, ranking, bulletin
+    "assess.rating": ("考核得分", "rating"),
+    "assess.rank": ("名次", "rank"),
+    "assess.score": ("达标率", "score"),
+    "assess.unit": ("单位", "unit"),
+    "assess.parent": ("上级", "parent"),
+    "assess.units": ("单位数", "units"),
+    "assess.met": ("达标", "met"),
+    "assess.violations": ("未达标", "violations"),
+    "assess.due": ("待完成", "due"),
+    "assess.unsubmitted": ("未报送", "not submitted"),
+    "assess.unsubmitted_count": ("未报送单位数", "not submitted"),
+    "assess.unrated": ("无可评项", "nothing judged"),
+    "assess.ranking": ("考核排名", "Ranking"),
+    "assess.rollup": ("上级汇总", "By parent body"),
+    "assess.duties": ("各项职责完成情况", "Duties met"),
+    "assess.duties_matrix": ("职责(达标单位数/参评单位数)", "duty (units that met it / units judged)"),
+    "assess.all_units": ("全部", "all"),
+    "assess.lowest": ("考核得分最低单位", "lowest-rated unit"),
+    "assess.on_file": ("{met}/{judged} 留档", "{met}/{judged} on file"),
+    "assess.units_met": ("{met}/{units} 个单位", "{met}/{units} units"),
+    "assess.duty_share": ("{duty}:{share}", "{duty}: {share}"),
+    "assess.unsubmitted_list": ("未报送单位({count}个):{units}", "Not submitted ({count}): {units}"),
+    "assess.unit_head": ("名次 {rank} · 考核得分 {rating}", "rank {rank} · rating {rating}"),
+    "assess.report_unit_head": (
+        "{unit}(名次 {rank},考核得分 {rating};达标率 {score};达标 {met} 项,未达标 {violations} 项,待完成 {due} 项)",
+        "{unit} (rank {rank}, rating {rating}; score {score}; {met} met, {violations} violations, {due} due)",
+    ),
     "assess.points_missing": (
         "规则 {rule} 未给出 points:本规则包已为其他规则设定分值(如 {at} 的 {example}),所有启用的规则都须设定分值",
         "rule {rule} has no 'points' while other rules of the pack declare them (e.g. {example} at {at}); "
