@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,10 +16,10 @@ import pyarrow.compute as pc
 
 from checklist.assess import roll_up
 from checklist.calendar import fiscal_year_of, year_period
+from checklist.engine import events, frequency  # noqa: F401  (importing them registers their rule kinds)
 from checklist.engine.assessment import assess
 from checklist.engine.context import Context, from_day_number
-from checklist.engine.events import evaluate_deadline, evaluate_evidence, evaluate_precedence, evaluate_response
-from checklist.engine.frequency import evaluate_frequency
+from checklist.engine.kinds import evaluator
 from checklist.engine.match import category_masks, suggest
 from checklist.errors import UsageError
 from checklist.ledger import Ledger, arrays
@@ -39,15 +39,6 @@ from checklist.result import (
     Window,
     score,
 )
-
-Evaluator = Callable[[Context, Any], Iterator[Finding]]
-EVALUATORS: dict[str, Evaluator] = {
-    "frequency": evaluate_frequency,
-    "deadline": evaluate_deadline,
-    "response": evaluate_response,
-    "precedence": evaluate_precedence,
-    "evidence": evaluate_evidence,
-}
 
 
 def choose_window(
@@ -382,7 +373,7 @@ def _findings(ctx: Context, notes: list[Notice]) -> list[Finding]:
                 )
             )
             continue
-        findings.extend(EVALUATORS[rule.kind](ctx, rule))
+        findings.extend(evaluator(rule.kind)(ctx, rule))
     findings.sort(key=lambda f: (f.unit, order[f.rule], f.start, f.person or "", f.period))
     return findings
 

@@ -10,6 +10,7 @@ import numpy as np
 from checklist.engine.conditions import condition_mask
 from checklist.engine.context import Context, day_number, from_day_number
 from checklist.engine.findings import finding
+from checklist.engine.kinds import evaluates
 from checklist.engine.messages import amount, event
 from checklist.ledger import arrays
 from checklist.pack.explain import FIELD_ZH, label
@@ -32,6 +33,7 @@ def _in_window(ctx: Context, rows: np.ndarray) -> np.ndarray:
     return rows[(days >= day_number(ctx.start)) & (days <= day_number(min(ctx.end, ctx.as_of)))]
 
 
+@evaluates("deadline")
 def evaluate_deadline(ctx: Context, rule: DeadlineRule) -> Iterator[Finding]:
     """Met if a matching record is dated on or before `by`; late if the first is after; else due/gap."""
     if not ctx.start <= rule.by <= ctx.end:
@@ -83,6 +85,7 @@ def _paired_events(
                 yield unit, row, day, others.get(code, empty)
 
 
+@evaluates("response")
 def evaluate_response(ctx: Context, rule: ResponseRule) -> Iterator[Finding]:
     """Each trigger needs a `then` record of its unit within the bound (days, or hours with times)."""
     subject = label(ctx.pack, rule.trigger, ctx.pack.language)
@@ -118,6 +121,7 @@ def _answer(ctx: Context, rule: ResponseRule, trigger: int, replies: np.ndarray)
     return ("due" if deadline > ctx.as_of else "gap"), deadline, None
 
 
+@evaluates("precedence")
 def evaluate_precedence(ctx: Context, rule: PrecedenceRule) -> Iterator[Finding]:
     """Each event needs a notice dated at least N (and at most M) days before it."""
     subject = label(ctx.pack, rule.event, ctx.pack.language)
@@ -144,6 +148,7 @@ def _notice(ctx: Context, rule: PrecedenceRule, day: dt.date, sent: np.ndarray) 
     return "gap", latest, None
 
 
+@evaluates("evidence")
 def evaluate_evidence(ctx: Context, rule: EvidenceRule) -> Iterator[Finding]:
     """One `gap` per matching record (in the window, up to as_of) that lacks a required field.
 

@@ -13,6 +13,7 @@ from checklist.calendar import Period, counting_interval, is_public_holiday, per
 from checklist.engine.conditions import describe, where_mask
 from checklist.engine.context import Context, day_number, from_day_number
 from checklist.engine.findings import finding
+from checklist.engine.kinds import evaluates
 from checklist.engine.messages import amount
 from checklist.ledger import split_names
 from checklist.pack.explain import label
@@ -49,6 +50,7 @@ def _period_index(plan: _Plan, days: np.ndarray) -> np.ndarray:
     return np.where(ok, pi, -1)
 
 
+@evaluates("frequency")
 def evaluate_frequency(ctx: Context, rule: FrequencyRule) -> Iterator[Finding]:
     plan = _plan(ctx, rule)
     if not plan.periods:

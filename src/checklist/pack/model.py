@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -20,7 +20,7 @@ from pydantic import (
 Every = Literal["week", "month", "quarter", "half", "year"]
 Severity = Literal["high", "medium", "low"]
 RuleKind = Literal["frequency", "deadline", "response", "precedence", "evidence"]
-RULE_KINDS: tuple[str, ...] = ("frequency", "deadline", "response", "precedence", "evidence")
+RULE_KINDS: tuple[str, ...] = get_args(RuleKind)
 
 # Ledger fields a rule may name; any other name refers to an extra ledger column by its header.
 LEDGER_FIELDS = ("date", "unit", "activity", "title", "participants", "evidence", "recorded_at", "id")
@@ -303,13 +303,17 @@ Rule = Annotated[
     Discriminator(_rule_kind),
 ]
 
-RULE_MODELS: dict[str, type[RuleBase]] = {
-    "frequency": FrequencyRule,
-    "deadline": DeadlineRule,
-    "response": ResponseRule,
-    "precedence": PrecedenceRule,
-    "evidence": EvidenceRule,
-}
+
+def _tagged_models() -> dict[str, type[RuleBase]]:
+    """kind -> its model, read off the union above: the union is the one list of rule models."""
+    out: dict[str, type[RuleBase]] = {}
+    for member in get_args(get_args(Rule)[0]):
+        model, tag = get_args(member)
+        out[tag.tag] = model
+    return out
+
+
+RULE_MODELS: dict[str, type[RuleBase]] = _tagged_models()
 
 
 class RulePatch(Strict):
