@@ -1,0 +1,92 @@
+"""What one upload does: files onto disk, the evaluation, its record in the store, 对账销号."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checklist.serve import library
+from checklist.serve.store import Store
+from checklist.serve.uploads import Limits, Spool, UploadRefused
+from checklist.text import msg
+
+
+@dataclass
+class Outcome:
+    evaluation_id: int
+    changes: dict[str, list[str]]
+
+
+class Service:
+    """The page's work, away from HTTP; `workers` bounds how many evaluations run at once."""
+
+    def __init__(self, store: Store, limits: Limits | None = None, workers: int = 2) -> None:
+        self.store = store
+        self.limits = limits or Limits()
+        self.slots = threading.BoundedSemaphore(workers)
+
+    def evaluate(
+        self,
+        files: list[tuple[str, bytes]],
+        options: library.Options,
+        who: str,
+        pack_file: tuple[str, bytes] | None = None,
+    ) -> Outcome:
+        if not files:
+            raise UploadRefused(msg("serve.upload.none"))
+        with tempfile.TemporaryDirectory(prefix="checklist-serve-") as tmp:
+            spool = Spool(Path(tmp) / "in", self.limits)
+            for name, data in files:
+                spool.add(name, data)
+            if not spool.saved.paths:
+                raise UploadRefused(msg("serve.upload.none"))
+            pack_path = None
+            if pack_file is not None:
+                pack_path = Path(tmp) / "pack" / library.safe_name(pack_file[0], "pack.yaml")
+                pack_path.parent.mkdir()
+                pack_path.write_bytes(pack_file[1])
+            with self.slots:
+                verdict = library.evaluate_files(spool.saved.paths, spool.saved.names, options, pack_path)
+        return self._keep(verdict, options, who)
+
+    def _keep(self, verdict: library.Verdict, options: library.Options, who: str) -> Outcome:
+        result = verdict.result
+        year = options.year or result.window.to.year
+        values: dict[str, Any] = {
+            "created_by": who,
+            "pack": "+".join(p.id for p in result.packs),
+            "year": year,
+            "window_from": result.window.from_,
+            "window_to": result.window.to,
+            "as_of": result.as_of,
+            "options": json.dumps(options.as_dict(), ensure_ascii=False),
+            "inputs": json.dumps(verdict.inputs, ensure_ascii=False),
+            "fingerprint": result.fingerprint,
+            "result": result.to_json_bytes(indent=False).decode("utf-8"),
+            "records": json.dumps(verdict.records, ensure_ascii=False),
+            "changes": "{}",
+        }
+        units = [
+            {
+                "unit": u["unit"],
+                "year": year,
+                "score": u["score"],
+                "rating": u["rating"],
+                "rank": u["rank"],
+                "met": u["met"],
+                "violations": u["violations"],
+                "due": u["due"],
+            }
+            for u in library.unit_rows(result)
+        ]
+        evaluation_id = self.store.add_evaluation(values, units)
+        with self.store.plan_lock:
+            existing = self.store.items([u["unit"] for u in units])
+            after, changes = library.reconcile(result, existing, options.lang)
+            self.store.save_reconciled(after, evaluation_id, who)
+            self.store.set_changes(evaluation_id, changes)
+        return Outcome(evaluation_id, changes)
