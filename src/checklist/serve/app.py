@@ -21,10 +21,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from checklist.errors import ChecklistError, InputError
 from checklist.serve import auth, library
 from checklist.serve.auth import Visitor
-from checklist.serve.service import Service
+from checklist.serve.service import Refused, Service
 from checklist.serve.store import Store
 from checklist.serve.uploads import Limits, UploadRefused
 from checklist.text import LANGS, number, say
@@ -99,7 +98,12 @@ def guarded(handler: Handler) -> Handler:
 
 async def checked_form(request: Request, limits: Limits) -> FormData:
     """Every POST: the form within bounds, and the session's CSRF token in it (403 otherwise)."""
-    form = await request.form(max_files=limits.files, max_fields=50, max_part_size=1024 * 1024)
+    try:
+        # One part more than the file bound, so that the Spool's own message names the bound.
+        form = await request.form(max_files=limits.files + 2, max_fields=50, max_part_size=1024 * 1024)
+    except HTTPException:
+        lang = page_of(request).lang_of(request)
+        raise HTTPException(400, say("serve.upload.count", lang, limit=limits.files)) from None
     if not auth.csrf_ok(request, form.get("csrf")):
         raise HTTPException(403, say("serve.csrf", page_of(request).lang_of(request)))
     return form
@@ -153,10 +157,8 @@ async def evaluate(request: Request) -> Response:
         return await _home(request, error=[err.message.text(lang)], status=400)
     except _FormError as err:
         return await _home(request, error=[str(err)], status=400)
-    except InputError as err:
-        return await _home(request, error=[str(p) for p in err.problems], status=400)
-    except ChecklistError as err:
-        return await _home(request, error=[str(err)], status=400)
+    except Refused as err:
+        return await _home(request, error=err.lines, status=400)
     return RedirectResponse(f"/e/{outcome.evaluation_id}", status_code=303)
 
 
@@ -328,9 +330,7 @@ async def unit_page(request: Request) -> Response:
         raise HTTPException(404, say("serve.not_found", page.lang_of(request)))
     trend = await run_in_threadpool(page.store.trend, unit)
     items = await run_in_threadpool(page.store.items, [unit])
-    return page.render(
-        request, "unit.html", unit=unit, trend=trend, items=items, statuses=library.plan_statuses()
-    )
+    return page.render(request, "unit.html", unit=unit, trend=trend, items=items, statuses=library.plan_statuses())
 
 
 @guarded
@@ -358,7 +358,11 @@ async def validate(request: Request) -> Response:
     form = await checked_form(request, page.service.limits)
     upload = form.get("pack_file")
     if not _is_file(upload):
-        checked: dict[str, Any] = {"name": "", "pack": None, "errors": [say("serve.rules.no_file", page.lang_of(request))]}
+        checked: dict[str, Any] = {
+            "name": "",
+            "pack": None,
+            "errors": [say("serve.rules.no_file", page.lang_of(request))],
+        }
     else:
         data = await upload.read(page.service.limits.file_bytes + 1)
         name = upload.filename or "pack.yaml"

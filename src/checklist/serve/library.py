@@ -175,18 +175,15 @@ def _records(ledger: Any, result: Result) -> dict[str, list[str]]:
     if not wanted:
         return {}
     table = ledger.table
-    names = table.column_names
-    ids = table["id"].to_pylist() if "id" in names else [None] * table.num_rows
-    rows = table["row"].to_pylist()
+    # Record ids are the ledger's 序号 when it has that column, else spreadsheet row numbers (engine).
+    keys = table["id"].to_pylist() if getattr(ledger, "has_id", False) else table["row"].to_pylist()
     dates = table["date"].to_pylist()
-    titles = table["title"].to_pylist() if "title" in names else [None] * table.num_rows
+    titles = table["title"].to_pylist() if "title" in table.column_names else [None] * table.num_rows
     activities = table["activity"].to_pylist()
     out: dict[str, list[str]] = {}
-    for rid, row, day, title, activity in zip(ids, rows, dates, titles, activities, strict=True):
-        info = [day.isoformat() if day else "", str(title or activity or "")]
-        for key in (str(rid) if rid is not None else None, str(row)):
-            if key in wanted and key not in out:
-                out[key] = info
+    for key, day, title, activity in zip(keys, dates, titles, activities, strict=True):
+        if str(key) in wanted and str(key) not in out:
+            out[str(key)] = [day.isoformat() if day else "", str(title or activity or "")]
     return out
 
 
@@ -339,7 +336,7 @@ def reconcile(result: Result, existing: Iterable[dict[str, Any]], lang: str) -> 
     Returns the items after the check (as dicts of PLAN_FIELDS) and the changes (opened, closed,
     overdue ids). An item someone marked 整改中 stays 整改中 while its problem remains.
     """
-    from checklist.workflow.plan import OPEN, Item, update_plan
+    from checklist.workflow.plan import OPEN, OVERDUE, Item, update_plan
 
     before = {row["item"]: row for row in existing}
     items = [Item(**{k: row[k] for k in PLAN_FIELDS}) for row in before.values()]
@@ -348,7 +345,7 @@ def reconcile(result: Result, existing: Iterable[dict[str, Any]], lang: str) -> 
     for item in changes.items:
         row = {k: getattr(item, k) for k in PLAN_FIELDS}
         old = before.get(item.item)
-        if old is not None and old["status"] == IN_PROGRESS and row["status"] == OPEN:
+        if old is not None and old["status"] == IN_PROGRESS and row["status"] in (OPEN, OVERDUE):
             row["status"] = IN_PROGRESS
         after.append(row)
     return after, {"opened": changes.opened, "closed": changes.closed, "overdue": changes.overdue}
@@ -359,4 +356,3 @@ def plan_workbook(items: Iterable[dict[str, Any]]) -> bytes:
     from checklist.workflow.plan import Item, write_plan
 
     return write_plan([Item(**{k: row[k] for k in PLAN_FIELDS}) for row in items])
-

@@ -9,10 +9,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checklist.errors import ChecklistError, InputError
 from checklist.serve import library
 from checklist.serve.store import Store
-from checklist.serve.uploads import Limits, Spool, UploadRefused
+from checklist.serve.uploads import Limits, Saved, Spool, UploadRefused
 from checklist.text import msg
+
+
+class Refused(Exception):
+    """The library could not use the upload; `lines` name the files as the person uploaded them."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def _as_uploaded(err: ChecklistError, saved: Saved, pack_path: Path | None, pack_file: tuple | None) -> list[str]:
+    """The library's located messages, with the server's temporary paths replaced by the uploaded names."""
+    lines = [str(p) for p in err.problems] if isinstance(err, InputError) else [str(err)]
+    pairs = sorted(zip(map(str, saved.paths), saved.names, strict=True), key=lambda p: -len(p[0]))
+    if pack_path is not None and pack_file is not None:
+        pairs.insert(0, (str(pack_path), pack_file[0]))
+    out = []
+    for line in lines:
+        for path, name in pairs:
+            line = line.replace(path, name)
+        out.append(line)
+    return out
 
 
 @dataclass
@@ -50,7 +73,10 @@ class Service:
                 pack_path.parent.mkdir()
                 pack_path.write_bytes(pack_file[1])
             with self.slots:
-                verdict = library.evaluate_files(spool.saved.paths, spool.saved.names, options, pack_path)
+                try:
+                    verdict = library.evaluate_files(spool.saved.paths, spool.saved.names, options, pack_path)
+                except ChecklistError as err:
+                    raise Refused(_as_uploaded(err, spool.saved, pack_path, pack_file)) from None
         return self._keep(verdict, options, who)
 
     def _keep(self, verdict: library.Verdict, options: library.Options, who: str) -> Outcome:

@@ -282,7 +282,9 @@ class Store:
                 changed = {k: v for k, v in row.items() if old.get(k) != v}
                 if not changed:
                     continue
-                conn.execute(plan_items.update().where(plan_items.c.id == old["id"]).values(**changed, updated_at=_now()))
+                conn.execute(
+                    plan_items.update().where(plan_items.c.id == old["id"]).values(**changed, updated_at=_now())
+                )
                 if "status" in changed:
                     conn.execute(
                         item_events.insert().values(
