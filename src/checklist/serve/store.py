@@ -312,7 +312,7 @@ class Store:
                 item_events.insert(),
                 [
                     {"item_id": item_id, "at": _now(), "who": who, "field": k, "old": old[k], "new": v}
-                    for k, v in changed.items()
+                    for k, v in sorted(changed.items())
                 ],
             )
         return sorted(changed)
