@@ -321,3 +321,20 @@ def test_only_the_adapter_calls_the_library():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("checklist"):
                 assert node.module.startswith(allowed), f"{path.name} imports {node.module}"
+
+
+def test_cli_refuses_other_addresses_without_accounts(tmp_path, capsys, monkeypatch):
+    from checklist.cli import main
+
+    db = f"sqlite:///{(tmp_path / 'cli.db').as_posix()}"
+    assert main(["serve", "--host", "0.0.0.0", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "0.0.0.0" in err and "--add-user" in err and "Traceback" not in err
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["serve", "--db", db, "--add-user", "edu", "--unit", EDU, "--password-stdin"]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
+    assert main(["serve", "--db", db, "--add-user", "edu", "--unit", EDU, "--password-stdin"]) == 0
+    assert main(["serve", "--db", db, "--add-user", "nobody", "--password-stdin"]) == 2  # a unit account needs --unit
+    user = Store(db).user("edu")
+    assert user["role"] == "unit" and user["units"] == [EDU] and "a-long-password" not in user["password_hash"]

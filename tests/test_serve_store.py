@@ -53,12 +53,16 @@ def postgres_url():
         shutil.chown(root, "postgres")
         shutil.chown(sock, "postgres")
     port = _free_port()
-    init = _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+    init = _as_postgres(
+        [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]
+    )
     done = subprocess.run(init, capture_output=True, text=True, check=False, env={**os.environ, "LC_ALL": "C.UTF-8"})
     if done.returncode:  # installed but unusable: a failure to look at, not a skip
         pytest.fail(f"initdb failed: {done.stderr.strip()[-300:]}")
     options = f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off"
-    start = _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"])
+    start = _as_postgres(
+        [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"]
+    )
     done = subprocess.run(start, capture_output=True, text=True, check=False)
     if done.returncode:
         pytest.fail(f"PostgreSQL did not start: {(root / 'log').read_text()[-300:] if (root / 'log').exists() else ''}")

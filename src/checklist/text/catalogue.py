@@ -303,7 +303,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.nav.logout": ("退出", "Sign out"),
     "serve.more": ("等{count}项", "… {count} in all"),
     "serve.n_units": ("{count}个单位", "{count} units"),
-    "serve.record": ("第{id}行", "row {id}"),
+    "serve.record": ("记录 {id}", "record {id}"),
     "serve.home.title": ("上传台账,查看核查结果", "Upload ledgers, see the verdict"),
     "serve.home.lead": ("选择一个或多个台账文件(Excel、WPS 导出的 CSV,或全县各单位报送材料的 .zip 压缩包),选择规则包和年度,即可看到达标情况、问题清单、待完成事项,并下载自查报告和整改台账。", "Choose one or more ledger files (Excel, CSV exported by WPS, or a .zip of a county's submissions), pick the rule pack and year, and see what is met, what is missing and what is due; download the self-inspection report and the rectification ledger."),
     "serve.home.refused": ("未能核查:", "Could not check:"),
