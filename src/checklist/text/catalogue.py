@@ -296,7 +296,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ stream: watch
     # ------------------------------------------------------------ serve: the web page
     "serve.app": ("台账核查", "Ledger check"),
-    "serve.footer": ("checklist 本机网页 · 全程离线运行,数据只保存在本机或本单位的数据库中", "checklist local page · runs offline; data stays in this computer's or your office's database"),
+    "serve.footer": (
+        "checklist 本机网页 · 全程离线运行,数据只保存在本机或本单位的数据库中",
+        "checklist local page · runs offline; data stays in this computer's or your office's database",
+    ),
     "serve.nav.check": ("核查台账", "Check a ledger"),
     "serve.nav.plan": ("整改台账", "Rectification ledger"),
     "serve.nav.rules": ("规则包", "Rule packs"),
@@ -305,16 +308,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.n_units": ("{count}个单位", "{count} units"),
     "serve.record": ("记录 {id}", "record {id}"),
     "serve.home.title": ("上传台账,查看核查结果", "Upload ledgers, see the verdict"),
-    "serve.home.lead": ("选择一个或多个台账文件(Excel、WPS 导出的 CSV,或全县各单位报送材料的 .zip 压缩包),选择规则包和年度,即可看到达标情况、问题清单、待完成事项,并下载自查报告和整改台账。", "Choose one or more ledger files (Excel, CSV exported by WPS, or a .zip of a county's submissions), pick the rule pack and year, and see what is met, what is missing and what is due; download the self-inspection report and the rectification ledger."),
+    "serve.home.lead": (
+        "选择一个或多个台账文件(Excel、WPS 导出的 CSV,或全县各单位报送材料的 .zip 压缩包),"
+        "选择规则包和年度,即可看到达标情况、问题清单、待完成事项,并下载自查报告和整改台账。",
+        "Choose one or more ledger files (Excel, CSV exported by WPS, or a .zip of a county's submissions), "
+        "pick the rule pack and year, and see what is met, what is missing and what is due; "
+        "download the self-inspection report and the rectification ledger.",
+    ),
     "serve.home.refused": ("未能核查:", "Could not check:"),
     "serve.home.files": ("选择台账文件", "Choose ledger files"),
-    "serve.home.files_hint": (".xlsx、.xls、.csv、.jsonl,或 .zip;可一次选择多个文件", ".xlsx, .xls, .csv, .jsonl or .zip; several files at once are fine"),
+    "serve.home.files_hint": (
+        ".xlsx、.xls、.csv、.jsonl,或 .zip;可一次选择多个文件",
+        ".xlsx, .xls, .csv, .jsonl or .zip; several files at once are fine",
+    ),
     "serve.home.pack": ("规则包", "Rule pack"),
     "serve.home.year": ("年度", "Year"),
     "serve.home.as_of": ("截至日期", "As of"),
     "serve.home.custom_pack": ("使用自定义规则包", "Use a custom rule pack"),
     "serve.home.pack_file": ("规则包文件(YAML)", "Rule pack file (YAML)"),
-    "serve.home.defaults": ("年度不填时按台账中的日期确定;截至日期不填时为今天(或年度最后一天)。", "Without a year, the ledger's dates choose it; without an as-of date, today (or the year's last day)."),
+    "serve.home.defaults": (
+        "年度不填时按台账中的日期确定;截至日期不填时为今天(或年度最后一天)。",
+        "Without a year, the ledger's dates choose it; without an as-of date, today (or the year's last day).",
+    ),
     "serve.home.submit": ("开始核查", "Check"),
     "serve.home.recent": ("最近的核查", "Recent checks"),
     "serve.home.units": ("各单位历年情况", "Units over the years"),
@@ -356,9 +371,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.verdict.title": ("{who}{year}年度核查结果", "{who}: verdict for {year}"),
     "serve.verdict.window": ("评估期间 {start} 至 {end},截至 {as_of}", "window {start} to {end}, as of {as_of}"),
     "serve.verdict.pack": ("规则包 {pack}", "pack {pack}"),
-    "serve.verdict.input": ("台账共{rows}行:匹配{matched}、未识别{unmatched}、无效{rejected}", "{rows} ledger rows: {matched} matched, {unmatched} unmatched, {rejected} rejected"),
+    "serve.verdict.input": (
+        "台账共{rows}行:匹配{matched}、未识别{unmatched}、无效{rejected}",
+        "{rows} ledger rows: {matched} matched, {unmatched} unmatched, {rejected} rejected",
+    ),
     "serve.verdict.downloads": ("下载", "Downloads"),
-    "serve.verdict.changes": ("对账销号:本次核查销号{closed}项,新增整改事项{opened}项。", "Reconciled: {closed} item(s) closed, {opened} new item(s)."),
+    "serve.verdict.changes": (
+        "对账销号:本次核查销号{closed}项,新增整改事项{opened}项。",
+        "Reconciled: {closed} item(s) closed, {opened} new item(s).",
+    ),
     "serve.verdict.units": ("各单位情况", "Units"),
     "serve.verdict.not_submitted": ("未报送", "not submitted"),
     "serve.verdict.matrix": ("单位 × 职责", "Units × duties"),
@@ -386,14 +407,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.file.units": ("{count}个单位", "{count}-units"),
     "serve.file.template": ("台账模板", "ledger-template"),
     "serve.plan.title": ("整改台账", "Rectification ledger"),
-    "serve.plan.lead": ("每个未达标事项一条。填写整改措施和责任人,更新状态;再次上传该单位台账时,已整改的事项自动销号。", "One item per shortfall. Fill in the measure and owner, update the status; when the unit's ledger is uploaded again, fixed items close by themselves."),
+    "serve.plan.lead": (
+        "每个未达标事项一条。填写整改措施和责任人,更新状态;再次上传该单位台账时,已整改的事项自动销号。",
+        "One item per shortfall. Fill in the measure and owner, update the status; "
+        "when the unit's ledger is uploaded again, fixed items close by themselves.",
+    ),
     "serve.plan.save": ("保存", "Save"),
     "serve.plan.closed_on": ("{day} 销号:{basis}", "closed {day}: {basis}"),
     "serve.plan.status.open": ("未整改", "open"),
     "serve.plan.status.progress": ("整改中", "in progress"),
     "serve.plan.status.closed": ("已销号", "closed"),
     "serve.plan.status.overdue": ("逾期", "overdue"),
-    "serve.plan.bad_status": ("状态「{value}」无效:应为 未整改、整改中 或 已销号", "status '{value}' is not one of 未整改, 整改中, 已销号"),
+    "serve.plan.bad_status": (
+        "状态「{value}」无效:应为 未整改、整改中 或 已销号",
+        "status '{value}' is not one of 未整改, 整改中, 已销号",
+    ),
     "serve.item.title": ("整改事项 {item}", "Item {item}"),
     "serve.item.history": ("修改记录", "History"),
     "serve.item.no_history": ("尚无修改。", "No changes yet."),
@@ -406,12 +434,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.unit.trend": ("历年情况", "Over the years"),
     "serve.unit.none": ("尚无核查记录。", "No checks yet."),
     "serve.rules.title": ("规则包", "Rule packs"),
-    "serve.rules.lead": ("规则包把“每年专题研究意识形态工作不少于2次”这样的职责写成规则。点击名称查看每条规则的说明和出处。", "A rule pack writes duties such as 'study ideology work at least twice a year' as rules. Click a name for each rule, explained, with its source."),
+    "serve.rules.lead": (
+        "规则包把“每年专题研究意识形态工作不少于2次”这样的职责写成规则。点击名称查看每条规则的说明和出处。",
+        "A rule pack writes duties such as 'study ideology work at least twice a year' as rules. "
+        "Click a name for each rule, explained, with its source.",
+    ),
     "serve.rules.template": ("下载台账模板", "Ledger template"),
     "serve.rules.validate": ("检查自定义规则包", "Check a custom rule pack"),
     "serve.rules.check": ("检查", "Check"),
     "serve.rules.invalid": ("{name} 有错误:", "{name} has errors:"),
-    "serve.rules.valid": ("{name} 有效:{id} {version},共{rules}条规则。", "{name} is valid: {id} {version}, {rules} rules."),
+    "serve.rules.valid": (
+        "{name} 有效:{id} {version},共{rules}条规则。",
+        "{name} is valid: {id} {version}, {rules} rules.",
+    ),
     "serve.rules.no_file": ("请选择一个规则包文件(.yaml)。", "Choose a rule pack file (.yaml)."),
     "serve.login.title": ("登录", "Sign in"),
     "serve.login.name": ("用户名", "Name"),
@@ -422,18 +457,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.error.back": ("返回首页", "Back to the start page"),
     "serve.not_found": ("没有找到该页面,或您无权查看。", "No such page, or it is not yours to see."),
     "serve.csrf": ("表单已过期,请刷新页面后重试。", "The form has expired; reload the page and try again."),
-    "serve.form.year": ("年度「{value}」无效:应为1900至2100之间的四位数字", "year '{value}' is not a four-digit year between 1900 and 2100"),
+    "serve.form.year": (
+        "年度「{value}」无效:应为1900至2100之间的四位数字",
+        "year '{value}' is not a four-digit year between 1900 and 2100",
+    ),
     "serve.form.as_of": ("截至日期「{value}」无效:应为 YYYY-MM-DD", "as-of date '{value}' is not a date (YYYY-MM-DD)"),
     "serve.upload.none": ("没有收到台账文件:请选择至少一个文件。", "No ledger file arrived: choose at least one file."),
-    "serve.upload.kind": ("{name}:不是台账文件(应为 .xlsx、.xls、.csv、.jsonl 或 .zip)", "{name}: not a ledger file (expected .xlsx, .xls, .csv, .jsonl or .zip)"),
-    "serve.upload.count": ("文件太多:一次最多{limit}个文件(含压缩包内的文件)", "too many files: at most {limit} per upload (zip members included)"),
-    "serve.upload.file_size": ("{name}:文件太大,单个文件最大{limit}", "{name}: too large; one file may be at most {limit}"),
-    "serve.upload.total_size": ("上传内容太大:解压后合计最大{limit}", "upload too large: at most {limit} in all, unpacked"),
+    "serve.upload.kind": (
+        "{name}:不是台账文件(应为 .xlsx、.xls、.csv、.jsonl 或 .zip)",
+        "{name}: not a ledger file (expected .xlsx, .xls, .csv, .jsonl or .zip)",
+    ),
+    "serve.upload.count": (
+        "文件太多:一次最多{limit}个文件(含压缩包内的文件)",
+        "too many files: at most {limit} per upload (zip members included)",
+    ),
+    "serve.upload.file_size": (
+        "{name}:文件太大,单个文件最大{limit}",
+        "{name}: too large; one file may be at most {limit}",
+    ),
+    "serve.upload.total_size": (
+        "上传内容太大:解压后合计最大{limit}",
+        "upload too large: at most {limit} in all, unpacked",
+    ),
     "serve.upload.bad_zip": ("{name}:不是有效的 zip 压缩包", "{name}: not a valid zip archive"),
-    "serve.upload.bomb": ("{name}:解压后体积异常(压缩比过高),已拒绝", "{name}: unpacks far beyond its packed size (a zip bomb); refused"),
+    "serve.upload.bomb": (
+        "{name}:解压后体积异常(压缩比过高),已拒绝",
+        "{name}: unpacks far beyond its packed size (a zip bomb); refused",
+    ),
     "serve.upload.escape": ("{name}:压缩包内的路径指向包外,已拒绝", "{name}: a path that leaves the archive; refused"),
-    "serve.cli.refuse_host": ("拒绝在 {host} 上监听:尚未设置账户。请先用 checklist serve --add-user 添加账户,或只在 127.0.0.1 上运行。", "refusing to listen on {host} without accounts: add one with `checklist serve --add-user`, or run on 127.0.0.1 only"),
-    "serve.cli.started": ("checklist 网页已启动:{url}(按 Ctrl+C 停止)", "checklist page running at {url} (Ctrl+C stops it)"),
+    "serve.cli.refuse_host": (
+        "拒绝在 {host} 上监听:尚未设置账户。请先用 checklist serve --add-user 添加账户,或只在 127.0.0.1 上运行。",
+        "refusing to listen on {host} without accounts: "
+        "add one with `checklist serve --add-user`, or run on 127.0.0.1 only",
+    ),
+    "serve.cli.started": (
+        "checklist 网页已启动:{url}(按 Ctrl+C 停止)",
+        "checklist page running at {url} (Ctrl+C stops it)",
+    ),
     "serve.cli.database": ("数据库:{url}", "database: {url}"),
     "serve.cli.user_added": ("已添加账户 {name}({role}{units})", "account {name} saved ({role}{units})"),
     "serve.cli.password": ("账户 {name} 的密码:", "password for {name}: "),
@@ -441,14 +501,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.cli.password_mismatch": ("两次输入的密码不一致", "the passwords differ"),
     "serve.cli.password_short": ("密码太短:至少8个字符", "password too short: at least 8 characters"),
     "serve.cli.unit_needed": ("--role unit 需要 --unit 指定单位", "--role unit needs --unit naming the unit"),
-    "serve.cli.opt.host": ("监听地址(默认 127.0.0.1:只允许本机访问;其他地址需先添加账户)", "address to listen on (default 127.0.0.1: this computer only; other addresses need accounts)"),
+    "serve.cli.opt.host": (
+        "监听地址(默认 127.0.0.1:只允许本机访问;其他地址需先添加账户)",
+        "address to listen on (default 127.0.0.1: this computer only; other addresses need accounts)",
+    ),
     "serve.cli.opt.port": ("端口(默认 {port})", "port (default {port})"),
-    "serve.cli.opt.db": ("数据库地址(默认:用户数据目录中的 SQLite 文件;多人共用时用 postgresql://…)", "database URL (default: an SQLite file in the user's data folder; postgresql://… to share one)"),
+    "serve.cli.opt.db": (
+        "数据库地址(默认:用户数据目录中的 SQLite 文件;多人共用时用 postgresql://…)",
+        "database URL (default: an SQLite file in the user's data folder; postgresql://… to share one)",
+    ),
     "serve.cli.opt.open": ("启动后在浏览器中打开网页", "open the page in the browser once it runs"),
     "serve.cli.opt.lang": ("网页的默认语言(默认中文)", "the page's default language (default Chinese)"),
     "serve.cli.opt.add_user": ("添加或更新账户后退出", "add or update an account, then exit"),
-    "serve.cli.opt.role": ("账户类型:unit(本单位)或 department(宣传部,看所辖单位)", "account kind: unit (its own unit) or department (the units it oversees)"),
+    "serve.cli.opt.role": (
+        "账户类型:unit(本单位)或 department(宣传部,看所辖单位)",
+        "account kind: unit (its own unit) or department (the units it oversees)",
+    ),
     "serve.cli.opt.unit": ("账户所属或所辖的单位(可重复)", "the account's unit(s) (repeatable)"),
     "serve.cli.opt.password_stdin": ("从标准输入读取密码", "read the password from standard input"),
-    "serve.cli.help": ("打开本机网页:上传台账、查看结果、下载报告、管理整改台账", "open the local web page: upload ledgers, see the verdict, download reports, keep the rectification ledger"),
+    "serve.cli.help": (
+        "打开本机网页:上传台账、查看结果、下载报告、管理整改台账",
+        "open the local web page: upload ledgers, see the verdict, download reports, keep the rectification ledger",
+    ),
 }
