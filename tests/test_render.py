@@ -14,6 +14,7 @@ from checklist.ledger import RejectedRow
 from checklist.notice import Notice
 from checklist.render import RenderOptions, formats, render
 from checklist.result import (
+    EvaluationWindow,
     Finding,
     InputCounts,
     NearMiss,
@@ -22,7 +23,6 @@ from checklist.result import (
     UnitSummary,
     UnmatchedRow,
     WaiverRef,
-    Window,
 )
 
 INJECTION = '=HYPERLINK("http://x","y")'
@@ -107,7 +107,7 @@ def result() -> Result:
     ]
     return Result(
         packs=[PackRef(id="ideology-responsibility", version="1.0")],
-        window=Window(**{"from": D(2024, 1, 1), "to": D(2024, 12, 31)}),
+        window=EvaluationWindow(**{"from": D(2024, 1, 1), "to": D(2024, 12, 31)}),
         as_of=D(2024, 12, 20),
         input=InputCounts(rows=14, matched=10, unmatched=2, rejected=2),
         rejected=[RejectedRow(row=5, reason="unparseable date '2024-13-01'"), RejectedRow(row=6, reason="no date")],

@@ -122,7 +122,9 @@ class UnitSummary(_Frozen):
     input: Tally | None = None
 
 
-class Window(_Frozen):
+class EvaluationWindow(_Frozen):
+    """The evaluation window `[from, to]` (DESIGN §5); not a rule's `window` part."""
+
     from_: dt.date = Field(alias="from")
     to: dt.date
 
@@ -155,7 +157,7 @@ class GroupSummary(_Frozen):
 class Comparison(_Frozen):
     """The same evaluation one year earlier (`--compare-previous`), per unit."""
 
-    window: Window
+    window: EvaluationWindow
     as_of: dt.date
     units: list[UnitSummary]
 
@@ -185,7 +187,7 @@ class InputCounts(_Frozen):
 class Result(_Frozen):
     schema_: str = Field(SCHEMA, alias="schema")
     packs: list[PackRef]
-    window: Window
+    window: EvaluationWindow
     as_of: dt.date
     input: InputCounts
     rejected: list[RejectedRow]

@@ -1,4 +1,9 @@
-"""Evaluate a ledger against a pack (DESIGN §5): findings per unit × rule × period, and the accounting."""
+"""Evaluate a ledger against a pack (DESIGN §5): findings per unit × rule × period, and the accounting.
+
+`evaluate` is a short pipeline: the evaluation window, then the findings, then the waivers, then the
+summaries; the roll-up by parent body and the comparison with the previous year are functions over
+the Result (`group_by_parent`, `compare_previous`).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,13 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypedDict
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from typing_extensions import Unpack
 
 from checklist.assess import roll_up
 from checklist.calendar import fiscal_year_of, year_period
@@ -29,6 +34,7 @@ from checklist.pack.model import Pack
 from checklist.result import (
     VIOLATIONS,
     Comparison,
+    EvaluationWindow,
     Finding,
     InputCounts,
     PackRef,
@@ -36,28 +42,141 @@ from checklist.result import (
     UnitSummary,
     UnmatchedRow,
     WaiverRef,
-    Window,
     score,
 )
+from checklist.text import msg
 
 
-def choose_window(
-    pack: Pack, ledger: Ledger, year: int | None, start: dt.date | None, end: dt.date | None, today: dt.date
-) -> tuple[dt.date, dt.date]:
+@dataclass(frozen=True, kw_only=True)
+class Scope:
+    """What one evaluation covers besides the pack and the ledger.
+
+    The evaluation window (`start`..`end`, or the (fiscal) `year`; default: the year of the latest
+    usable row) is not a rule's `window` part, which cuts each period down to the days that count.
+    """
+
+    year: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    as_of: dt.date | None = None
+    units: Sequence[str] | None = None
+    roster: list[Member] | None = None
+    unit_list: list[UnitInfo] | None = None
+    waivers: list[Waiver] | None = None
+    today: dt.date | None = None
+
+
+class Options(TypedDict, total=False):
+    """evaluate()'s keyword arguments: the Scope's fields, and the two additions over the Result."""
+
+    year: int | None
+    start: dt.date | None
+    end: dt.date | None
+    as_of: dt.date | None
+    units: Sequence[str] | None
+    roster: list[Member] | None
+    unit_list: list[UnitInfo] | None
+    waivers: list[Waiver] | None
+    today: dt.date | None
+    group_by: str | None
+    compare_previous: bool
+
+
+def evaluate(pack: Pack, ledger: Ledger, scope: Scope | None = None, **options: Unpack[Options]) -> Result:
+    """Evaluate `ledger` against `pack`; pure: same inputs, same Result.
+
+    `group_by="parent"` adds the roll-up per parent body (from the units list); `compare_previous`
+    adds each unit's result for the year before the window, when the ledger has rows there.
+    """
+    group_by = options.pop("group_by", None)
+    compare = options.pop("compare_previous", False)
+    if group_by not in (None, "parent"):
+        raise UsageError(msg("engine.group_by", value=group_by))
+    scope = replace(scope or Scope(), **options)
+    result = _evaluate(pack, ledger, scope)
+    if compare:
+        result = compare_previous(result, pack, ledger, scope)
+    return group_by_parent(result) if group_by == "parent" else result
+
+
+def _evaluate(pack: Pack, ledger: Ledger, scope: Scope) -> Result:
+    start, end = evaluation_window(pack, ledger, scope)
+    as_of = scope.as_of if scope.as_of is not None else min(scope.today or dt.date.today(), end)
+    notes = list(ledger.notices)
+    ctx = _context(pack, ledger, scope, (start, end, as_of), notes)
+    findings = _findings(ctx, notes)
+    _input_notes(ctx, scope, notes)
+    findings = _waive(findings, scope.waivers or [], as_of, notes)
+    return _result(ctx, scope, findings, notes)
+
+
+def evaluation_window(pack: Pack, ledger: Ledger, scope: Scope) -> tuple[dt.date, dt.date]:
     """Explicit dates, else the (fiscal) year asked for, else the year of the latest usable row."""
     month = pack.calendar.year_start_month
+    start, end, year = scope.start, scope.end, scope.year
     if start is not None or end is not None:
         if start is None or end is None:
-            raise UsageError("--from and --to go together")
+            raise UsageError(msg("engine.window_half"))
         if end < start:
-            raise UsageError(f"--to {end} is before --from {start}")
+            raise UsageError(msg("engine.window_reversed", start=start, end=end))
         return start, end
     if year is None:
         dates = ledger.table["date"]
         latest = pc.max(dates).as_py() if ledger.table.num_rows else None
-        year = fiscal_year_of(latest or today, month)
+        year = fiscal_year_of(latest or scope.today or dt.date.today(), month)
     period = year_period(year, month)
     return period.start, period.end
+
+
+def group_by_parent(result: Result) -> Result:
+    """The Result with the roll-up of its units per parent body (DESIGN §5.1)."""
+    groups = roll_up(result.units, [r["id"] for r in result.rules])
+    return result.model_copy(update={"groups": groups})
+
+
+def compare_previous(result: Result, pack: Pack, ledger: Ledger, scope: Scope) -> Result:
+    """The Result with each unit's result one year earlier (complete: as_of = its end), when the
+    ledger reaches back; otherwise with a warning that it does not."""
+    start, end = result.window.from_, result.window.to
+    try:
+        before = start.replace(year=start.year - 1), end.replace(year=end.year - 1)
+    except ValueError:  # a window starting or ending on Feb 29
+        before = start - dt.timedelta(days=366), end - dt.timedelta(days=366)
+    dates = ledger.table["date"]
+    inside = pc.and_(pc.greater_equal(dates, pa.scalar(before[0])), pc.less_equal(dates, pa.scalar(before[1])))
+    if not ledger.table.num_rows or not pc.any(inside).as_py():
+        note = Notice(
+            kind="compare",
+            rows=[],
+            message=f"the ledger has no rows in {before[0]}..{before[1]}; no comparison with the previous year",
+        )
+        return result.model_copy(update={"warnings": [*result.warnings, note]})
+    earlier = _evaluate(pack, ledger, replace(scope, year=None, start=before[0], end=before[1], as_of=before[1]))
+    previous = Comparison(window=earlier.window, as_of=earlier.as_of, units=earlier.units)
+    return result.model_copy(update={"previous": previous})
+
+
+def _context(
+    pack: Pack, ledger: Ledger, scope: Scope, span: tuple[dt.date, dt.date, dt.date], notes: list[Notice]
+) -> Context:
+    infos = scope.unit_list or []
+    names, codes, evaluated = _units(ledger, infos, scope.units, notes)
+    masks = category_masks(pack, ledger.table["activity"].combine_chunks(), ledger.table["title"].combine_chunks())
+    ctx = Context(
+        pack=pack,
+        ledger=ledger,
+        start=span[0],
+        end=span[1],
+        as_of=span[2],
+        masks=masks,
+        unit_names=names,
+        units=codes,
+        eval_units=evaluated,
+        unit_info={i.unit: i for i in infos},
+        roster=scope.roster or [],
+    )
+    _future_rows(ctx, notes)
+    return ctx
 
 
 def _units(ledger: Ledger, infos: list[UnitInfo], only: Sequence[str] | None, notes: list[Notice]) -> tuple:
@@ -81,7 +200,7 @@ def _units(ledger: Ledger, infos: list[UnitInfo], only: Sequence[str] | None, no
         wanted = {u.strip() for u in only}
         unknown = sorted(wanted - set(evaluated))
         if unknown:
-            raise UsageError(f"no unit {', '.join(unknown)} in the ledger or units list")
+            raise UsageError(msg("engine.unknown_units", units=unknown))
         evaluated = [u for u in evaluated if u in wanted]
     return names, codes, evaluated
 
@@ -171,62 +290,20 @@ def _summaries(findings: list[Finding], units: list[str], infos: dict[str, UnitI
 
 
 def fingerprint(pack: Pack, ledger: Ledger, options: dict[str, Any]) -> str:
-    """Same packs, same ledger bytes, same options and as_of -> same fingerprint."""
+    """Same pack bytes (as read when the pack was loaded), same ledger bytes, same options and as_of
+    -> same fingerprint. A pack built in memory has no bytes: its ids and versions stand in."""
     digest = hashlib.sha256()
     for source in pack.sources:
-        try:
-            digest.update(Path(source.path).read_bytes())
-        except OSError:
-            digest.update(f"{source.id}@{source.version}".encode())
+        digest.update((source.digest or f"{source.id}@{source.version}").encode())
     digest.update(ledger.digest.encode())
     digest.update(json.dumps(options, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:16]
 
 
-def evaluate(
-    pack: Pack,
-    ledger: Ledger,
-    *,
-    year: int | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    as_of: dt.date | None = None,
-    units: Sequence[str] | None = None,
-    roster: list[Member] | None = None,
-    unit_list: list[UnitInfo] | None = None,
-    waivers: list[Waiver] | None = None,
-    today: dt.date | None = None,
-    group_by: str | None = None,
-    compare_previous: bool = False,
-) -> Result:
-    """Evaluate `ledger` against `pack`; pure: same inputs, same Result.
-
-    `group_by="parent"` adds the roll-up per parent body (from the units list); `compare_previous`
-    adds each unit's result for the year before the window, when the ledger has rows there.
-    """
-    today = today or dt.date.today()
-    win_start, win_end = choose_window(pack, ledger, year, start, end, today)
-    as_of = as_of if as_of is not None else min(today, win_end)
-    notes = list(ledger.notices)
-    infos = unit_list or []
-    names, codes, evaluated = _units(ledger, infos, units, notes)
-    masks = category_masks(pack, ledger.table["activity"].combine_chunks(), ledger.table["title"].combine_chunks())
-    ctx = Context(
-        pack=pack,
-        ledger=ledger,
-        start=win_start,
-        end=win_end,
-        as_of=as_of,
-        masks=masks,
-        unit_names=names,
-        units=codes,
-        eval_units=evaluated,
-        unit_info={i.unit: i for i in infos},
-        roster=roster or [],
-    )
-    _future_rows(ctx, notes)
-    findings = _findings(ctx, notes)
-    _check_waivers(waivers or [], {r.id for r in pack.active_rules}, set(names), notes)
+def _input_notes(ctx: Context, scope: Scope, notes: list[Notice]) -> None:
+    """Inputs that name nothing evaluated: waivers, typed rules without typed units, roster strangers."""
+    pack, evaluated = ctx.pack, ctx.eval_units
+    _check_waivers(scope.waivers or [], {r.id for r in pack.active_rules}, set(ctx.unit_names), notes)
     typed = [r.id for r in pack.active_rules if r.applies_to]
     untyped = [u for u in evaluated if u not in ctx.unit_info or not ctx.unit_info[u].type]
     if typed and untyped:
@@ -239,7 +316,7 @@ def evaluate(
                 f"--units are not asked for them: {', '.join(untyped[:10])}",
             )
         )
-    strangers = sorted({m.unit for m in roster or []} - set(names))
+    strangers = sorted({m.unit for m in ctx.roster} - set(ctx.unit_names))
     if strangers:
         notes.append(
             Notice(
@@ -249,9 +326,13 @@ def evaluate(
                 f"their members are not evaluated: {', '.join(strangers)}",
             )
         )
-    findings = _waive(findings, waivers or [], as_of, notes)
+
+
+def _result(ctx: Context, scope: Scope, findings: list[Finding], notes: list[Notice]) -> Result:
+    """The summaries and the accounting around the findings."""
+    pack, ledger = ctx.pack, ctx.ledger
     matched = np.zeros(ledger.table.num_rows, dtype=bool)
-    for m in masks.values():
+    for m in ctx.masks.values():
         matched |= m
     if not ledger.has_evidence and any(r.kind == "evidence" for r in pack.active_rules):
         notes.append(
@@ -262,14 +343,6 @@ def evaluate(
                 "evidence is not tracked and evidence rules produced no findings",
             )
         )
-    options = {
-        "window": [win_start, win_end],
-        "as_of": as_of,
-        "units": sorted(units or []),
-        "roster": len(roster or []),
-        "unit_list": [i.unit for i in infos],
-        "waivers": len(waivers or []),
-    }
     rule_meta = [
         {
             "id": r.id,
@@ -282,18 +355,11 @@ def evaluate(
         }
         for r in pack.active_rules
     ]
-    summaries = assess(
-        ctx, findings, _summaries(findings, evaluated, ctx.unit_info), matched, ledger.rejected, rule_meta
-    )
-    previous = None
-    if compare_previous:
-        previous = _previous(pack, ledger, win_start, win_end, units, roster, unit_list, waivers, notes)
-    if group_by not in (None, "parent"):
-        raise UsageError(f"--group-by {group_by}: only 'parent' is supported")
+    summaries = _summaries(findings, ctx.eval_units, ctx.unit_info)
     return Result(
         packs=[PackRef(id=s.id, version=s.version) for s in pack.sources],
-        window=Window(**{"from": win_start, "to": win_end}),
-        as_of=as_of,
+        window=EvaluationWindow(**{"from": ctx.start, "to": ctx.end}),
+        as_of=ctx.as_of,
         input=InputCounts(
             rows=ledger.rows,
             matched=int(matched.sum()),
@@ -304,56 +370,24 @@ def evaluate(
         rejected=ledger.rejected,
         unmatched=_unmatched(pack, ledger, matched, ctx),
         findings=findings,
-        units=summaries,
+        units=assess(ctx, findings, summaries, matched, ledger.rejected, rule_meta),
         warnings=notes,
-        fingerprint=fingerprint(pack, ledger, options),
+        fingerprint=fingerprint(pack, ledger, _fingerprint_options(ctx, scope)),
         source=ledger.source,
         language=pack.language,
         rules=rule_meta,
-        groups=roll_up(summaries, [r.id for r in pack.active_rules]) if group_by == "parent" else [],
-        previous=previous,
     )
 
 
-def _previous(
-    pack: Pack,
-    ledger: Ledger,
-    start: dt.date,
-    end: dt.date,
-    units: Sequence[str] | None,
-    roster: list[Member] | None,
-    unit_list: list[UnitInfo] | None,
-    waivers: list[Waiver] | None,
-    notes: list[Notice],
-) -> Comparison | None:
-    """The same evaluation one year earlier, complete (as_of = its end), if the ledger reaches back."""
-    try:
-        prev_start, prev_end = start.replace(year=start.year - 1), end.replace(year=end.year - 1)
-    except ValueError:  # a window starting or ending on Feb 29
-        prev_start, prev_end = start - dt.timedelta(days=366), end - dt.timedelta(days=366)
-    dates = ledger.table["date"]
-    inside = pc.and_(pc.greater_equal(dates, pa.scalar(prev_start)), pc.less_equal(dates, pa.scalar(prev_end)))
-    if not ledger.table.num_rows or not pc.any(inside).as_py():
-        notes.append(
-            Notice(
-                kind="compare",
-                rows=[],
-                message=f"the ledger has no rows in {prev_start}..{prev_end}; no comparison with the previous year",
-            )
-        )
-        return None
-    before = evaluate(
-        pack,
-        ledger,
-        start=prev_start,
-        end=prev_end,
-        as_of=prev_end,
-        units=units,
-        roster=roster,
-        unit_list=unit_list,
-        waivers=waivers,
-    )
-    return Comparison(window=before.window, as_of=before.as_of, units=before.units)
+def _fingerprint_options(ctx: Context, scope: Scope) -> dict[str, Any]:
+    return {
+        "window": [ctx.start, ctx.end],
+        "as_of": ctx.as_of,
+        "units": sorted(scope.units or []),
+        "roster": len(scope.roster or []),
+        "unit_list": [i.unit for i in scope.unit_list or []],
+        "waivers": len(scope.waivers or []),
+    }
 
 
 def _findings(ctx: Context, notes: list[Notice]) -> list[Finding]:
@@ -378,4 +412,4 @@ def _findings(ctx: Context, notes: list[Notice]) -> list[Finding]:
     return findings
 
 
-__all__ = ["evaluate", "from_day_number"]
+__all__ = ["Scope", "compare_previous", "evaluate", "evaluation_window", "from_day_number", "group_by_parent"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -151,6 +152,7 @@ class _Document:
     path: Path
     located: LocatedDoc
     model: PackDocument
+    digest: str  # SHA-256 of the file's bytes as read: the fingerprint's, never read again
 
 
 def _display(path: Path) -> str:
@@ -176,7 +178,7 @@ def read_document(path: Path) -> _Document:
         model = PackDocument.model_validate(located.data)
     except ValidationError as err:
         raise PackError(validation_problems(err, located)) from None
-    return _Document(path, located, model)
+    return _Document(path, located, model, hashlib.sha256(raw).hexdigest())
 
 
 # ---------------------------------------------------------------- extends and merge
@@ -310,7 +312,8 @@ def _resolve(path: Path, stack: tuple[Path, ...]) -> _Merged:
         merged.rules[rule.id] = _RuleEntry(rule, located, i)
     if model.calendar is not None:
         merged.calendar = model.calendar
-    merged.sources.append(PackSource(id=model.pack, version=model.version, path=_display(path)))
+    source = PackSource(id=model.pack, version=model.version, path=_display(path), digest=document.digest)
+    merged.sources.append(source)
     merged.seen.add(path)
     merged.top = model
     return merged

@@ -350,6 +350,7 @@ class PackSource(Strict):
     id: str
     version: str
     path: str
+    digest: str = ""  # SHA-256 of the file's bytes, recorded when it was read (for the fingerprint)
 
 
 class PackDocument(Strict):

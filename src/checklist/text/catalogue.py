@@ -96,6 +96,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ side inputs (roster, units, waivers, mapping)
     # ------------------------------------------------------------ pack loading
     # ------------------------------------------------------------ engine: findings and notes
+    "engine.window_half": ("评估期间须同时给出起止日期", "the evaluation window needs both a start and an end day"),
+    "engine.window_reversed": (
+        "评估期间的截止日 {end} 早于起始日 {start}",
+        "the evaluation window ends on {end}, before it starts on {start}",
+    ),
+    "engine.group_by": (
+        "无法按 {value!r} 汇总:只支持 parent(上级单位)",
+        "cannot roll up by {value!r}: only 'parent' is supported",
+    ),
+    "engine.unknown_units": ("台账和单位名单中都没有单位 {units}", "no unit {units} in the ledger or units list"),
     # ------------------------------------------------------------ render: reports and documents
     # ------------------------------------------------------------ workflow: plan, remind, audit, calendar
     # ------------------------------------------------------------ assessment: rating, ranking, bulletin
