@@ -11,7 +11,7 @@ import pytest
 import xlwt
 
 from checklist.cli import main
-from checklist.errors import LedgerError
+from checklist.errors import LedgerError, UsageError
 from checklist.ledger import read_ledger
 
 HEADER = ["序号", "单位", "日期", "活动类型", "主题", "参加人员", "佐证材料", "学时"]
@@ -253,7 +253,7 @@ def test_last_line_without_newline_is_still_a_row(tmp_path, monkeypatch):
 def test_trimmed_columns_share_the_readers_buffers_unless_something_was_trimmed():
     import pyarrow as pa
 
-    from checklist.ledger.ledger import _trimmed
+    from checklist.ledger.arrays import trimmed as _trimmed
 
     padded = pa.array(["\u3000学习贯彻", "党组会\xa0", " 主题党日\t", "第一次"])
     assert _trimmed(padded).to_pylist() == ["学习贯彻", "党组会", "主题党日", "第一次"]
@@ -280,7 +280,7 @@ def test_formula_text_is_kept_as_text(gbk_csv):
     assert titles[3] == '=HYPERLINK("http://x","y")'
 
 
-def test_two_sheets_reads_the_first_and_says_so(tmp_path):
+def test_every_sheet_with_a_header_is_read_in_order_and_the_rest_named(tmp_path):
     book = openpyxl.Workbook()
     first = book.active
     first.title = "2024年"
@@ -290,13 +290,22 @@ def test_two_sheets_reads_the_first_and_says_so(tmp_path):
     second.append(["日期", "活动类型"])
     second.append([dt.date(2023, 1, 5), "专题研究"])
     second.append([dt.date(2023, 2, 5), "专题研究"])
+    notes = book.create_sheet("填表说明")
+    notes.append(["本表按季度填写，日期写到日。"])
+    book.create_sheet("Sheet3")
     path = tmp_path / "two.xlsx"
     book.save(path)
     ledger = read_ledger(path)
-    assert ledger.table["date"].to_pylist() == [dt.date(2024, 1, 5)]
-    assert any("--sheet" in n.message for n in ledger.notices)
-    assert read_ledger(path, sheet="2023年").rows == 2
-    with pytest.raises(LedgerError, match="no sheet '2022年'; sheets: 2024年, 2023年"):
+    assert ledger.table["date"].to_pylist() == [dt.date(2024, 1, 5), dt.date(2023, 1, 5), dt.date(2023, 2, 5)]
+    # Two sheets read: each row is known by its sheet and row, as the clerk would find it.
+    assert ledger.table["id"].to_pylist() == ["2024年!2", "2023年!2", "2023年!3"]
+    (skipped,) = [n for n in ledger.notices if n.kind == "sheets"]
+    assert skipped.code == "sheets.skipped" and "填表说明" in skipped.message and "Sheet3" in skipped.message
+    assert "填表说明、Sheet3" in skipped.text("zh")
+    only = read_ledger(path, sheet="2023年")
+    assert only.rows == 2 and only.table["id"].to_pylist() == ["2", "3"]
+    assert read_ledger(path, sheet=["2023年", "2024年"]).rows == 3
+    with pytest.raises(UsageError, match="no sheet '2022年'; sheets: 2024年, 2023年, 填表说明, Sheet3"):
         read_ledger(path, sheet="2022年")
 
 

@@ -29,6 +29,7 @@ class Problem:
     location: Location
     message: str
     path: str = ""
+    code: str | None = None  # the catalogue code (checklist.text) when the message comes from there
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""

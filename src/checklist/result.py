@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from checklist.notice import Notice, RejectedRow
 
@@ -103,6 +103,10 @@ class UnmatchedRow:
     activity: str
     suggestion: str | None = None
     unit: str | None = None  # the row's unit: per-unit reports show each unit its own rows
+    # DESIGN §4.1: where the row is when several sheets or files are read (null otherwise).
+    file: str | None = None
+    sheet: str | None = None
+    ref: str | None = None
 
 
 class UnitSummary(_Frozen):
@@ -176,12 +180,31 @@ class PackRef(_Frozen):
     version: str
 
 
+class FileCounts(_Frozen):
+    """One file's own accounting when several are read (DESIGN §4.1 `input.files`)."""
+
+    file: str | None
+    rows: int
+    matched: int
+    unmatched: int
+    rejected: int
+    blank: int = 0
+
+
 class InputCounts(_Frozen):
     rows: int
     matched: int
     unmatched: int
     rejected: int
     blank: int = 0
+    files: list[FileCounts] | None = None  # only when several files were read
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out = handler(self)
+        if out.get("files") is None:
+            out.pop("files", None)
+        return out
 
 
 class Result(_Frozen):

@@ -213,7 +213,10 @@ def _unmatched(pack: Pack, ledger: Ledger, matched: np.ndarray, ctx: Context) ->
     activities = arrays.pylist(ledger.table["activity"], idx)
     units = [ctx.unit_names[c] for c in ctx.units[idx].tolist()]
     hints = {a: suggest(pack, a) for a in set(activities)}
-    return [UnmatchedRow(r, a, hints[a], u) for r, a, u in zip(rows, activities, units, strict=True)]
+    return [
+        UnmatchedRow(r, a, hints[a], u, f, s, ref)
+        for r, a, u, (f, s, ref) in zip(rows, activities, units, ledger.places(idx), strict=True)
+    ]
 
 
 def _future_rows(ctx: Context, notes: list[Notice]) -> None:
@@ -366,6 +369,7 @@ def _result(ctx: Context, scope: Scope, findings: list[Finding], notes: list[Not
             unmatched=int((~matched).sum()),
             rejected=len(ledger.rejected),
             blank=ledger.blank_rows,
+            files=ledger.file_counts(matched),
         ),
         rejected=ledger.rejected,
         unmatched=_unmatched(pack, ledger, matched, ctx),

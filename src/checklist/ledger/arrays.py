@@ -70,3 +70,12 @@ def pylist(column: pa.Array | pa.ChunkedArray, rows: np.ndarray | None = None) -
         return array.to_pylist()
     values = array.dictionary.to_pylist()
     return [values[i] for i in array.indices.to_numpy(zero_copy_only=False).tolist()]
+
+
+def trimmed(array: pa.Array) -> pa.Array:
+    """Nulls as '' and whitespace trimmed. When trimming changed nothing (most ledgers) the column
+    itself is kept and the copy dropped at once, so the table shares the reader's buffers."""
+    array = array.fill_null("")  # zero-copy without nulls
+    trimmed = pc.utf8_trim_whitespace(array)
+    same = pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(array)).as_py()
+    return array if same else trimmed

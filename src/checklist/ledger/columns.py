@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from checklist.errors import LedgerError, Location, Problem
 # field -> accepted headers; compared after NFKC, trimming and case-folding.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": ("date", "日期", "时间", "活动日期", "开展时间", "活动时间", "会议时间", "开展日期"),
-    "activity": ("activity", "type", "活动类型", "类型", "类别", "活动名称", "活动类别"),
+    # 活动名称 last: beside a type column it is the title (DESIGN §4.1), not the activity.
+    "activity": ("activity", "type", "活动类型", "类型", "类别", "活动类别", "活动名称"),
     "unit": ("unit", "单位", "部门", "支部", "党支部", "党组织", "单位名称"),
     "title": ("title", "主题", "内容", "活动主题", "活动内容", "会议主题"),
     "participants": ("participants", "参加人员", "参会人员", "参与人员", "出席人员"),
@@ -28,11 +30,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("date", "activity")
 NUMERIC = ("hours", "present", "expected")
 HEADER_SCAN_ROWS = 20
+NAME_HEADER = "活动名称"  # the activity's own name: the title when a type column is beside it
+_SPACE = re.compile(r"\s+")
+# One note in brackets at the end of a header: 时间(年月日), 活动类型（必填）, 日期[必填] (after NFKC).
+_NOTE = re.compile(r"^(?P<name>.+?)[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]$")
+CLOSE_ENOUGH = 60  # rapidfuzz ratio (0-100) for a "did you mean" between header keys
 
 
 def norm(text: object) -> str:
-    """How headers, units and activity types are compared: NFKC, trimmed, case-folded."""
+    """How units and activity types are compared: NFKC, trimmed, case-folded."""
     return unicodedata.normalize("NFKC", str(text)).strip().casefold()
+
+
+def header_key(text: object) -> str:
+    """How headers are compared (DESIGN §4.1): NFKC, case-folded, every whitespace character removed
+    (`日  期`, `活动\n日期`), and one trailing note in brackets dropped (`时间(年月日)` -> `时间`)."""
+    key = _SPACE.sub("", norm("" if text is None else text))
+    note = _NOTE.match(key)
+    return note["name"] if note else key
 
 
 @dataclass(frozen=True)
@@ -69,23 +84,41 @@ def load_mapping(path: str | Path) -> dict[str, str]:
 def map_columns(headers: Sequence[object], mapping: dict[str, str] | None = None) -> ColumnMap:
     """Assign fields to columns: the mapping first, then the synonyms; the first match wins."""
     names = [("" if h is None else str(h)).strip() for h in headers]
-    normed = [norm(h) for h in names]
+    normed = [header_key(h) for h in names]
     fields: dict[str, int] = {}
     for field, header in (mapping or {}).items():
-        if norm(header) in normed:
-            fields[field] = normed.index(norm(header))
+        if header_key(header) in normed:
+            fields[field] = normed.index(header_key(header))
     taken = set(fields.values())
     for field, synonyms in SYNONYMS.items():
         if field in fields:
             continue
         for synonym in synonyms:
-            key = norm(synonym)
+            key = header_key(synonym)
             if key in normed and normed.index(key) not in taken:
                 fields[field] = normed.index(key)
                 taken.add(fields[field])
                 break
+    name = header_key(NAME_HEADER)
+    if "title" not in fields and name in normed and normed.index(name) not in taken:
+        fields["title"] = normed.index(name)  # 活动名称 beside 活动类型: the title keywords search
+        taken.add(fields["title"])
     extra = {name: i for i, name in enumerate(names) if i not in taken and name}
     return ColumnMap(fields, extra, names)
+
+
+def closest_header(field: str, headers: Sequence[str], mapping: dict[str, str] | None = None) -> str | None:
+    """The header found that is nearest to one accepted for `field` (a typo like 活动日起), if any is close."""
+    from rapidfuzz import fuzz, process
+
+    wanted = [header_key(s) for s in ((mapping or {}).get(field), *SYNONYMS[field]) if s]
+    keys = {header_key(h): h for h in headers if h and header_key(h)}
+    best: tuple[float, str] | None = None
+    for target in wanted:
+        found = process.extractOne(target, list(keys), scorer=fuzz.ratio, score_cutoff=CLOSE_ENOUGH)
+        if found and (best is None or found[1] > best[0]):
+            best = (found[1], keys[found[0]])
+    return None if best is None else best[1]
 
 
 def missing_columns_problem(file: str, header_row: int, columns: ColumnMap, mapping: dict[str, str] | None) -> Problem:

@@ -3,62 +3,35 @@
 from __future__ import annotations
 
 import mmap
+import os
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-from checklist.errors import LedgerError, Location, Problem
+from checklist.errors import LedgerError, Location, Problem, UsageError
 from checklist.ledger import arrays
 from checklist.ledger.columns import NUMERIC, ColumnMap, load_mapping, map_columns, missing_columns_problem
+from checklist.ledger.combine import Part, combine
 from checklist.ledger.dates import parse_when_column
-from checklist.ledger.readers import RawTable, lines_in, read_raw
+from checklist.ledger.hints import is_yearless, rows_above_header, unit_line, with_year, year_hint
+from checklist.ledger.model import NO_UNIT, Ledger, PartContext
+from checklist.ledger.readers import RawTable, _cell_text, lines_in, read_tables
+from checklist.ledger.sources import Source, from_bytes, from_paths, read_binary
 from checklist.notice import Notice, RejectedRow
+from checklist.text import Message, msg, say, tidy
 
-NO_UNIT = "-"
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "total")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
-
-
-@dataclass
-class Ledger:
-    """Usable rows as an Arrow table plus the accounting of everything that was read.
-
-    Table columns: row, id, date (date32), minute (int32, null without a time), unit, activity,
-    title, participants, evidence, recorded_at (date32), hours/present/expected (float64),
-    duplicate (bool: an exact repeat of an earlier row), then extra columns by their header.
-    """
-
-    source: str
-    kind: str
-    table: pa.Table
-    rejected: list[RejectedRow]
-    notices: list[Notice]
-    columns: dict[str, str]  # field -> header it was read from
-    header_row: int
-    blank_rows: int
-    digest: str
-    extra_columns: list[str] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        """Rows read (blank rows excluded): usable + rejected."""
-        return self.table.num_rows + len(self.rejected)
-
-    @property
-    def has_evidence(self) -> bool:
-        return "evidence" in self.columns
-
-    @property
-    def has_id(self) -> bool:
-        return "id" in self.columns
 
 
 def split_names(text: str | None) -> list[str]:
@@ -66,25 +39,124 @@ def split_names(text: str | None) -> list[str]:
     return [n for n in _NAME_SPLIT.split(text or "") if n]
 
 
+LedgerInput = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | bytes | BinaryIO | list[dict] | pa.Table
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How every file of one read is read (DESIGN §4.1)."""
+
+    sheets: tuple[str, ...] = ()
+    mapping: dict[str, str] | None = None
+    unit_name: str | None = None
+    year: int | None = None
+
+
 def read_ledger(
-    path: str | Path,
+    source: LedgerInput,
     *,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     mapping: str | Path | dict[str, str] | None = None,
+    unit_name: str | None = None,
+    year: int | None = None,
+    name: str | None = None,
+    empty_ok: bool = False,
 ) -> Ledger:
-    """Read CSV/XLSX/XLS/JSONL by content; raise LedgerError only when the file is unusable."""
-    path = Path(path)
-    file = str(path)
-    fields_map = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
-    digest = _Digest(path)
-    kind, raw = read_raw(path, sheet=sheet, mapping=fields_map, lines=digest.lines)
-    _note_misnamed(raw, file, path, kind)
-    ledger = normalise(raw, file, kind, fields_map)
-    ledger.digest = digest.result()
+    """Read a ledger: a CSV/XLSX/XLS/JSONL file (by content), several, a folder of them, bytes or a
+    binary file object (`name` names it in messages), rows (`list[dict]`) or an Arrow table.
+
+    `sheet` restricts workbooks to those sheets; `unit_name` names the unit of files without a unit
+    column; `year` is the year of dates written without one when neither the sheet name nor the
+    title rows give it. A ledger with a header but no rows is an error unless `empty_ok` (the
+    caller evaluates listed units anyway). Raises LedgerError when the input is unusable."""
+    options = ReadOptions(
+        sheets=(sheet,) if isinstance(sheet, str) else tuple(sheet or ()),
+        mapping=load_mapping(mapping) if isinstance(mapping, str | Path) else mapping,
+        unit_name=tidy(unit_name) or None,
+        year=year,
+    )
+    if isinstance(source, pa.Table) or (isinstance(source, list) and all(isinstance(r, dict) for r in source)):
+        ledger = _from_rows(source, name, options)
+    elif isinstance(source, bytes | bytearray | memoryview) or hasattr(source, "read"):
+        data = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else read_binary(source)
+        with from_bytes(data, name or getattr(source, "name", None)) as found:
+            ledger = _read_files(found, options, found[0].shown)
+    elif isinstance(source, str | os.PathLike):
+        ledger = _read_files(from_paths([source]), options, str(source))
+    elif isinstance(source, Sequence):
+        ledger = _read_files(from_paths(list(source)), options, ", ".join(map(str, source)))
+    else:
+        raise LedgerError(Problem(Location(name or "ledger"), say("input.type", "en", kind=type(source).__name__)))
+    return _finish(ledger, empty_ok)
+
+
+def _finish(ledger: Ledger, empty_ok: bool) -> Ledger:
+    if not ledger.rows:
+        if not empty_ok:
+            raise LedgerError(
+                Problem(Location(ledger.source, ledger.header_row), say("input.no_rows", "en"), code="input.no_rows")
+            )
+        ledger.notices.append(Notice.of("empty", "ledger.empty"))
     # Give back what parsing used and no longer needs (the raw text columns): Arrow's allocator
     # keeps freed pages for reuse, and evaluation would otherwise start on top of them.
     pa.default_memory_pool().release_unused()
     return ledger
+
+
+def _read_files(sources: list[Source], options: ReadOptions, shown: str) -> Ledger:
+    parts: list[Part] = []
+    digests = []
+    for source in sources:
+        digest = _Digest(source.path)
+        kind, tables = read_tables(
+            source.path, sheets=options.sheets, mapping=options.mapping, lines=digest.lines, shown=source.shown
+        )
+        several = len(tables.read) > 1
+        _note_misnamed(tables.read[0][1], source.shown, Path(source.name), kind)
+        for sheet, raw in tables.read:
+            context = PartContext(source=source, sheet=sheet or None, several_sheets=several, kind=kind)
+            parts.append(Part(context, normalise(raw, context, options)))
+        if tables.skipped:
+            parts[-1].ledger.notices.append(
+                Notice.of(
+                    "sheets", "sheets.skipped", file=source.shown, count=len(tables.skipped), sheets=tables.skipped
+                )
+            )
+        digests.append(digest.result())
+    ledger = combine(parts, several_files=len(sources) > 1, source=shown)
+    ledger.digest = digests[0] if len(digests) == 1 else xxhash.xxh3_128("|".join(digests).encode()).hexdigest()
+    return ledger
+
+
+def _from_rows(rows: list[dict] | pa.Table, name: str | None, options: ReadOptions) -> Ledger:
+    """Rows given as dicts or an Arrow table with the §4 field names (or any accepted header)."""
+    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows)
+    headers = list(table.column_names)
+    columns = [_as_text(table[h]) for h in headers]
+    raw = RawTable(headers, 1, columns, pa.array(np.arange(2, 2 + table.num_rows, dtype=np.int32)))
+    shown = name or "rows"
+    source = Source(path=Path(shown), shown=shown, name=shown)
+    context = PartContext(source=source, sheet=None, several_sheets=False, kind="rows", named=name is not None)
+    ledger = combine([Part(context, normalise(raw, context, options))], several_files=False, source=shown)
+    ledger.digest = xxhash.xxh3_128(repr(table.to_pylist()).encode()).hexdigest()
+    return ledger
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.Array:
+    """Any Arrow column as text, as a reader would give it (dates ISO, whole floats without .0)."""
+    array = column.combine_chunks()
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    if pa.types.is_string(array.type):
+        return array
+    if pa.types.is_floating(array.type):
+        return pa.array([_cell_text(v) for v in array.to_pylist()], type=pa.string())
+    if pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
+        return pa.array(["、".join(map(str, v)) if v else None for v in array.to_pylist()], type=pa.string())
+    try:
+        return array.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pa.array([None if v is None else str(v) for v in array.to_pylist()], type=pa.string())
 
 
 class _Digest:
@@ -143,15 +215,6 @@ def _keep(column: pa.Array, mask: pa.Array | None) -> pa.Array:
     return column if mask is None else column.filter(mask)
 
 
-def _trimmed(array: pa.Array) -> pa.Array:
-    """Nulls as '' and whitespace trimmed. When trimming changed nothing (most ledgers) the column
-    itself is kept and the copy dropped at once, so the table shares the reader's buffers."""
-    array = array.fill_null("")  # zero-copy without nulls
-    trimmed = pc.utf8_trim_whitespace(array)
-    same = pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(array)).as_py()
-    return array if same else trimmed
-
-
 def _nfkc(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
@@ -196,17 +259,25 @@ def _encode_repetitive(raw: RawTable, columns: ColumnMap) -> None:
             raw.columns[i] = encoded
 
 
-def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | None) -> Ledger:
-    columns = map_columns(raw.headers, mapping)
+def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledger:
+    """One table read (a sheet, a CSV) into usable rows and rejected rows; duplicates are found later,
+    over everything read (`combine`)."""
+    file = context.source.shown
+    columns = map_columns(raw.headers, options.mapping)
     if any(f not in columns.fields for f in ("date", "activity")):
-        raise LedgerError(missing_columns_problem(file, raw.header_row, columns, mapping))
+        raise LedgerError(missing_columns_problem(_where(context), raw.header_row, columns, options.mapping))
+    if options.unit_name and "unit" in columns.fields:
+        raise UsageError(say("unit_name.with_column", "en", file=file, header=columns.header_of("unit")))
     _encode_repetitive(raw, columns)
-    date_text = arrays.as_dict(_column(raw, columns, "date"))
+    notices = list(raw.notices)
+    date_text, yearless = _with_years(raw, columns, context, options, notices)
     activity = arrays.trim(arrays.as_dict(_column(raw, columns, "activity")))
     no_date, no_activity = arrays.blank(date_text), arrays.blank(activity)
     blank = _blank_rows(raw, no_date & no_activity)
     dates, minutes, date_errors = parse_when_column(date_text)
-    reasons: dict[int, str] = dict(date_errors)
+    reasons: dict[int, str | Message] = dict(date_errors)
+    for i in yearless:
+        reasons[i] = msg("date.no_year", text=date_text[i].as_py())
     summary = _summary_rows(raw, np.flatnonzero(no_date & ~blank))
     for i in np.flatnonzero(no_date & ~blank):
         reasons.setdefault(int(i), summary.get(int(i), "no date"))
@@ -226,18 +297,18 @@ def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | Non
     if reasons:
         keep[list(reasons)] = False
     rows = raw.rows.to_numpy()
-    units = _rejected_units(raw, columns, list(reasons))
-    rejected = [RejectedRow(row=int(rows[i]), reason=reasons[i], unit=units.get(i)) for i in reasons]
+    unit = _unit_source(raw, columns, context, options, notices)
+    units = _rejected_units(raw, columns, list(reasons), unit)
+    rejected = [_rejected(int(rows[i]), why, units.get(i)) for i, why in reasons.items()]
     rejected += [RejectedRow(row=r, reason=why) for r, why in raw.unreadable]
+    above = msg("row.above_header", header=raw.header_row)
+    rejected += [_rejected(r, above, unit) for r in rows_above_header(raw.preamble)]
     rejected.sort(key=lambda r: r.row)
-    if not keep.any() and not reasons and not raw.unreadable:
-        raise LedgerError(Problem(Location(file, raw.header_row), "ledger has a header but no rows"))
     mask = None if keep.all() else pa.array(keep)
-    notices = list(raw.notices)
-    table = _build_table(raw, columns, mask, dates, minutes, activity, numeric, notices)
+    table = _build_table(raw, columns, mask, dates, minutes, activity, numeric, notices, unit)
     return Ledger(
         source=file,
-        kind=kind,
+        kind=context.kind,
         table=table,
         rejected=rejected,
         notices=notices,
@@ -249,13 +320,71 @@ def normalise(raw: RawTable, file: str, kind: str, mapping: dict[str, str] | Non
     )
 
 
-def _rejected_units(raw: RawTable, columns: ColumnMap, indices: list[int]) -> dict[int, str]:
-    """The unit cell of each rejected row (so a per-unit report can show it), when the ledger has one."""
+def _rejected_units(raw: RawTable, columns: ColumnMap, indices: list[int], unit: str | None) -> dict[int, str]:
+    """The unit of each rejected row (so a per-unit report can show it): its unit cell, or the
+    file's unit when the ledger has no unit column."""
     column = _column(raw, columns, "unit")
-    if column is None or not indices:
+    if column is None:
+        return dict.fromkeys(indices, unit) if unit else {}
+    if not indices:
         return {}
     cells = pc.take(column, pa.array(indices, pa.int64())).cast(pa.string()).to_pylist()
     return {i: _nfkc(c) for i, c in zip(indices, cells, strict=True) if _nfkc(c)}
+
+
+def _where(context: PartContext) -> str:
+    """How an error names a table: the file, and the sheet when the workbook has several."""
+    file = context.source.shown
+    return f"{file}[{context.sheet}]" if context.sheet and context.several_sheets else file
+
+
+def _rejected(row: int, why: str | Message, unit: str | None) -> RejectedRow:
+    if isinstance(why, Message):
+        return RejectedRow.of(row, why.code, unit_cell=unit, **why.args)
+    return RejectedRow(row=row, reason=why, unit=unit)
+
+
+def _with_years(
+    raw: RawTable, columns: ColumnMap, context: PartContext, options: ReadOptions, notices: list[Notice]
+) -> tuple[pa.DictionaryArray, list[int]]:
+    """The date column with the year written into dates that have none (3月28日), when the sheet
+    name, the title rows or --year give it; else the indices of the rows whose year is unknown."""
+    date_text = arrays.as_dict(_column(raw, columns, "date"))
+    values = date_text.dictionary.to_pylist()
+    yearless = [i for i, v in enumerate(values) if v and is_yearless(v)]
+    if not yearless:
+        return date_text, []
+    codes = date_text.indices.to_numpy(zero_copy_only=False)
+    affected = np.flatnonzero(np.isin(codes, yearless))
+    hint = year_hint(context.sheet, raw.preamble, options.year)
+    if hint is None:
+        return date_text, affected.tolist()
+    for i in yearless:
+        values[i] = with_year(values[i], hint.year)
+    cited = raw.rows.to_numpy()[affected].tolist()
+    notices.append(Notice.of("date", "date.year_from", cited, count=len(cited), year=hint.year, source=hint.source))
+    return pa.DictionaryArray.from_arrays(date_text.indices, pa.array(values, type=pa.string())), []
+
+
+def _unit_source(
+    raw: RawTable, columns: ColumnMap, context: PartContext, options: ReadOptions, notices: list[Notice]
+) -> str | None:
+    """The unit of a table without a unit column: its 填报单位 line, else --unit-name, else the file name."""
+    if "unit" in columns.fields:
+        return None
+    file = context.source.shown
+    line = unit_line(raw.preamble)
+    if line is not None:
+        notices.append(Notice.of("unit", "unit.from_line", file=file, unit=line.unit, label=line.label, row=line.row))
+        return line.unit
+    if options.unit_name:
+        notices.append(Notice.of("unit", "unit.from_option", file=file, unit=options.unit_name))
+        return options.unit_name
+    if not context.named:
+        return NO_UNIT
+    unit = tidy(context.source.stem) or NO_UNIT
+    notices.append(Notice.of("unit", "unit.from_file", file=file, unit=unit))
+    return unit
 
 
 def _blank_rows(raw: RawTable, candidates: np.ndarray) -> np.ndarray:
@@ -266,7 +395,7 @@ def _blank_rows(raw: RawTable, candidates: np.ndarray) -> np.ndarray:
     idx = pa.array(np.flatnonzero(blank))
     still = np.ones(len(idx), dtype=bool)
     for column in raw.columns:
-        still &= pc.equal(_trimmed(pc.take(column, idx).cast(pa.string())), "").to_numpy(zero_copy_only=False)
+        still &= pc.equal(arrays.trimmed(pc.take(column, idx).cast(pa.string())), "").to_numpy(zero_copy_only=False)
     blank[:] = False
     blank[idx.to_numpy()[still]] = True
     return blank
@@ -294,10 +423,11 @@ def _build_table(
     activity: pa.DictionaryArray,
     numeric: dict[str, pa.Array],
     notices: list[Notice],
+    unit: str | None,
 ) -> pa.Table:
     rows = _keep(raw.rows, mask)
     ident = _column(raw, columns, "id")
-    ids = pc.cast(rows, pa.string()) if ident is None else _trimmed(_keep(ident, mask).cast(pa.string()))
+    ids = pc.cast(rows, pa.string()) if ident is None else arrays.trimmed(_keep(ident, mask).cast(pa.string()))
     if ident is not None and pc.any(pc.equal(ids, "")).as_py():  # a row without 序号 is known by its row
         ids = pc.if_else(pc.equal(ids, ""), pc.cast(rows, pa.string()), ids)
     data: dict[str, pa.Array] = {
@@ -305,7 +435,7 @@ def _build_table(
         "id": ids,
         "date": _keep(dates, mask),
         "minute": _keep(minutes, mask),
-        "unit": _units(raw, columns, mask, rows, notices),
+        "unit": _units(raw, columns, mask, rows, notices, unit),
         "activity": arrays.compact(_keep(activity, mask)),
     }
     for name in ("title", "participants", "evidence"):
@@ -315,23 +445,25 @@ def _build_table(
         elif pa.types.is_dictionary(col.type):  # few distinct values: trim those, keep the encoding
             data[name] = arrays.compact(arrays.trim(_keep(col, mask)))
         else:
-            data[name] = _trimmed(_keep(col, mask))
+            data[name] = arrays.trimmed(_keep(col, mask))
     data["recorded_at"] = _recorded_at(raw, columns, mask, rows, notices)
     for name in NUMERIC:
         data[name] = _keep(numeric[name], mask) if name in numeric else pa.nulls(len(rows), pa.float64())
     table = pa.table(data)
-    table = table.append_column("duplicate", _duplicates(table, notices))
     for header, index in columns.extra.items():
         if header not in table.column_names:
-            table = table.append_column(header, _trimmed(_keep(raw.columns[index], mask).cast(pa.string())))
+            table = table.append_column(header, arrays.trimmed(_keep(raw.columns[index], mask).cast(pa.string())))
     return table
 
 
-def _units(raw: RawTable, columns: ColumnMap, mask: pa.Array | None, rows: pa.Array, notices: list[Notice]) -> pa.Array:
-    """Unit names compared after NFKC and trimming; a blank unit counts under '-' (and is reported)."""
+def _units(
+    raw: RawTable, columns: ColumnMap, mask: pa.Array | None, rows: pa.Array, notices: list[Notice], unit: str | None
+) -> pa.Array:
+    """Unit names compared after NFKC and trimming; a blank unit counts under '-' (and is reported).
+    Without a unit column every row is `unit` (see _unit_source)."""
     column = _column(raw, columns, "unit")
     if column is None:
-        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(rows), np.int32)), pa.array([NO_UNIT]))
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(rows), np.int32)), pa.array([unit or NO_UNIT]))
     encoded = arrays.as_dict(_keep(column, mask))
     units = arrays.compact(arrays.map_values(encoded, lambda d: pa.array([_nfkc(v) or NO_UNIT for v in d.to_pylist()])))
     blank_units = np.flatnonzero(arrays.blank(encoded))
@@ -361,55 +493,3 @@ def _recorded_at(
             )
         )
     return recorded
-
-
-def _shared(key: np.ndarray) -> np.ndarray:
-    """Indices (ascending) of the entries whose value occurs more than once."""
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    same = ordered[1:] == ordered[:-1]
-    flag = np.zeros(len(key), dtype=bool)
-    flag[1:] |= same
-    flag[:-1] |= same
-    return np.sort(order[flag])
-
-
-def _duplicates(table: pa.Table, notices: list[Notice]) -> pa.Array:
-    """Exact repeats of (unit, date, activity, title) after the first: counted once, warned about.
-
-    Rows are bucketed by one integer key of (unit, date, activity); only the few rows sharing a
-    bucket have their titles compared.
-    """
-    n = table.num_rows
-    duplicate = np.zeros(n, dtype=bool)
-    if n < 2:
-        return pa.array(duplicate)
-    unit = arrays.codes(table["unit"].combine_chunks())
-    act = arrays.codes(table["activity"].combine_chunks())
-    day = table["date"].combine_chunks().cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
-    day -= day.min()
-    key = (unit * (int(day.max()) + 1) + day) * (int(act.max()) + 1) + act
-    candidates = _shared(key)
-    if not len(candidates):
-        return pa.array(duplicate)
-    titles = pc.dictionary_encode(_trimmed(table["title"].take(pa.array(candidates))).combine_chunks())
-    title = titles.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    _buckets, bucket = np.unique(key[candidates], return_inverse=True)
-    same = bucket.astype(np.int64) * (len(titles.dictionary) + 1) + title
-    groups: dict[int, list[int]] = {}
-    repeated = _shared(same)
-    for value, row in zip(same[repeated].tolist(), candidates[repeated].tolist(), strict=True):
-        groups.setdefault(value, []).append(row)
-    row_numbers = table["row"].to_numpy()
-    for members in sorted(m for m in groups.values() if len(m) > 1):
-        duplicate[members[1:]] = True
-        cited = [int(row_numbers[i]) for i in members]
-        notices.append(
-            Notice(
-                kind="duplicate",
-                rows=cited,
-                message=f"rows {', '.join(map(str, cited))} are the same activity (unit, date, type, title); "
-                "counted once",
-            )
-        )
-    return pa.array(duplicate)

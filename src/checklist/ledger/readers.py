@@ -8,19 +8,23 @@ import datetime as dt
 import io
 import json
 import mmap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from checklist.errors import LedgerError, Location, Problem
+from checklist.errors import LedgerError, Location, Problem, UsageError
 from checklist.ledger.columns import find_header_row, first_nonblank_row
 from checklist.notice import Notice
+from checklist.text import say
+
+if TYPE_CHECKING:
+    from checklist.ledger.excel import Sheet
 
 SNIFF_BYTES = 256 * 1024
 CHUNK_ROWS = 100_000
@@ -322,24 +326,57 @@ def _fill_merged(grid: list[list[Any]], merged: list[tuple[tuple[int, int], tupl
                 grid[r][c] = value
 
 
-def read_excel(file: str, path: Path, sheet: str | None, mapping: dict[str, str] | None) -> RawTable:
+@dataclass
+class SheetTables:
+    """What a workbook gave: the sheets read (name, table), the sheets skipped, and every sheet's name."""
+
+    read: list[tuple[str, RawTable]]
+    skipped: list[str]
+    names: list[str]
+
+
+def read_excel(file: str, path: Path, sheets: Sequence[str] | None, mapping: dict[str, str] | None) -> SheetTables:
+    """Every sheet whose header row is recognised (DESIGN §4.1), or only `sheets` when given.
+
+    When no sheet has a recognised header, the first non-empty one is returned with its first
+    non-blank row as the header, so that the caller's error lists the headers that were found."""
     from checklist.ledger.excel import load_workbook
 
-    book = load_workbook(file, path, None if sheet is None else [sheet])
+    book = load_workbook(file, path, list(sheets or ()) or None)
     names = book.names
-    if sheet is None:
-        chosen = names[0] if names else None
-    elif sheet in names:
-        chosen = sheet
-    else:
-        raise LedgerError(Problem(Location(file), f"no sheet '{sheet}'; sheets: {', '.join(names)}"))
-    if chosen is None:
-        raise LedgerError(Problem(Location(file), "workbook has no sheets"))
-    worksheet = next(s for s in book.sheets if s.name == chosen)
-    grid = [list(row) for row in worksheet.grid]
-    _fill_merged(grid, worksheet.merged)
-    text = [[_cell_text(v) for v in row] for row in grid]
-    header_index = _locate_header(f"{file}[{chosen}]", text, mapping)
+    if not names:
+        raise LedgerError(Problem(Location(file), say("sheet.none", "en"), code="sheet.none"))
+    unknown = [s for s in sheets or () if s not in names]
+    if unknown:  # a usage error: the caller named a sheet this workbook does not have
+        raise UsageError(f"{file}: " + say("sheet.unknown", "en", sheet=unknown[0], sheets=names))
+    found = SheetTables([], [], names)
+    first: tuple[str, list[list[str]]] | None = None
+    for sheet in book.sheets:
+        name, text = sheet.name, _sheet_text(sheet)
+        header_index = find_header_row(text, mapping)
+        if header_index is None:
+            found.skipped.append(name)
+            if first is None and any(any(c.strip() for c in row) for row in text):
+                first = (name, text)
+            continue
+        found.read.append((name, _sheet_table(text, header_index)))
+    if not found.read:
+        if first is None:
+            raise LedgerError(Problem(Location(file), "empty ledger: no header row and no data"))
+        name, text = first
+        found.read.append((name, _sheet_table(text, first_nonblank_row(text))))
+        found.skipped.remove(name)
+    return found
+
+
+def _sheet_text(sheet: Sheet) -> list[list[str]]:
+    """A sheet's cells as text, merged cells filled in."""
+    grid = [list(row) for row in sheet.grid]
+    _fill_merged(grid, sheet.merged)
+    return [[_cell_text(v) for v in row] for row in grid]
+
+
+def _sheet_table(text: list[list[str]], header_index: int) -> RawTable:
     headers = [h.strip() for h in text[header_index]]
     width = len(headers)
     body = text[header_index + 1 :]
@@ -347,14 +384,6 @@ def read_excel(file: str, path: Path, sheet: str | None, mapping: dict[str, str]
     first = header_index + 2
     raw = RawTable(headers, header_index + 1, columns, pa.array(range(first, first + len(body)), type=pa.int32()))
     raw.preamble = text[:header_index]
-    if sheet is None and len(names) > 1:
-        raw.notices.append(
-            Notice(
-                kind="sheets",
-                rows=[],
-                message=f"{file}: read sheet '{chosen}' of {len(names)} ({', '.join(names)}); use --sheet to choose",
-            )
-        )
     return raw
 
 
@@ -402,13 +431,29 @@ def read_raw(
     path: Path,
     *,
     noun: str = "ledger",
-    sheet: str | None = None,
     mapping: dict[str, str] | None = None,
     lines: LineCount | None = None,
+    shown: str | None = None,
 ) -> tuple[str, RawTable]:
-    """Open any supported file by its content: (kind, string columns). `noun` names it in errors;
-    `lines`, when given, returns the file's physical line count (counted elsewhere, in parallel)."""
-    file = str(path)
+    """Open any supported file by its content: (kind, string columns); a workbook's first sheet with a
+    recognised header. `noun` names it in errors; `shown` is its name in messages (default: the path)."""
+    kind, tables = read_tables(path, noun=noun, mapping=mapping, lines=lines, shown=shown)
+    return kind, tables.read[0][1]
+
+
+def read_tables(
+    path: Path,
+    *,
+    noun: str = "ledger",
+    sheets: Sequence[str] | None = None,
+    mapping: dict[str, str] | None = None,
+    lines: LineCount | None = None,
+    shown: str | None = None,
+) -> tuple[str, SheetTables]:
+    """Open any supported file by its content: (kind, its tables). A CSV or JSON Lines file is one
+    table (named ''); a workbook gives its sheets with a recognised header. `lines`, when given,
+    returns the file's physical line count (counted elsewhere, in parallel)."""
+    file = str(path) if shown is None else shown
     try:
         with path.open("rb") as stream:
             head = stream.read(SNIFF_BYTES)
@@ -418,7 +463,8 @@ def read_raw(
         raise LedgerError(Problem(Location(file), f"empty {noun}: the file has no content"))
     kind = sniff_kind(path, head)
     if kind in ("xlsx", "xls"):
-        return kind, read_excel(file, path, sheet, mapping)
+        return kind, read_excel(file, path, sheets, mapping)
     if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NUL bytes by nature
         check_text(file, head)
-    return kind, read_jsonl(file, path) if kind == "jsonl" else read_csv(file, path, head, mapping, lines)
+    raw = read_jsonl(file, path) if kind == "jsonl" else read_csv(file, path, head, mapping, lines)
+    return kind, SheetTables([("", raw)], [], [])

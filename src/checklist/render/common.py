@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from checklist.render.words import STATUS, num
 from checklist.result import Finding, NearMiss, Result
 
-# OWASP CSV-injection guidance: a spreadsheet treats these leading characters as a formula.
-_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP CSV-injection guidance: a spreadsheet treats these leading characters as a formula when
+# something follows them (a lone `-` is a dash, never a formula: DESIGN §4.1).
+_FORMULA_LEADS = ("=", "+", "-", "@")
+_CONTROL_LEADS = ("\t", "\r")
 
 
 def safe_text(value: object) -> str:
     """Text from a ledger, made inert for spreadsheets: a leading formula character gets a quote."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_LEADS) else text
+    formula = text.startswith(_FORMULA_LEADS) and len(text) > 1
+    return "'" + text if formula or text.startswith(_CONTROL_LEADS) else text
 
 
 def rule_title(result: Result, rule_id: str, lang: str) -> str:

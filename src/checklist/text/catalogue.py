@@ -91,8 +91,75 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "工作簿在 {seconds} 秒内未能读完,已停止;文件可能已损坏",
         "reading the workbook took more than {seconds} s and was stopped; the file may be damaged",
     ),
+    "input.not_found": ("无法读取台账：找不到文件或文件夹", "cannot read ledger: no such file or folder"),
+    "input.no_files": (
+        "文件夹中没有台账文件（.csv、.xlsx、.xls、.jsonl）",
+        "the folder holds no ledger files (.csv, .xlsx, .xls, .jsonl)",
+    ),
+    "input.type": (
+        "无法读取此类输入：{kind}（可用路径、文件夹、字节、二进制文件对象、行列表或 Arrow 表）",
+        "cannot read this kind of input: {kind} (give a path, a folder, bytes, a binary file, rows or an Arrow table)",
+    ),
+    "input.no_rows": ("台账只有表头，没有数据行", "the ledger has a header but no rows"),
+    "header.missing": (
+        "缺少必填列：{fields}（可用表头：{wanted}）；找到的表头：{found}{hints}（可用 --mapping 指定其他表头）",
+        "missing required column(s): {fields} (accepted headers: {wanted}); headers found: {found}{hints}"
+        " (use --mapping to name other headers)",
+    ),
+    "header.did_you_mean": ("{field}是否应为“{header}”？", "{field}: did you mean '{header}'?"),
+    "header.none_found": ("无", "none"),
+    "sheet.unknown": ("没有工作表“{sheet}”；现有工作表：{sheets}", "no sheet '{sheet}'; sheets: {sheets}"),
+    "sheet.none": ("工作簿中没有工作表", "the workbook has no sheets"),
+    "sheet.no_header": (
+        "没有一个工作表含可识别的表头（需有日期列和活动类型列）；工作表：{sheets}",
+        "no sheet has a recognised header (a date and an activity column); sheets: {sheets}",
+    ),
+    "unit_name.with_column": (
+        "--unit-name 不能与单位列同时使用：{file} 有单位列“{header}”",
+        "--unit-name cannot be used with a unit column: {file} has the unit column '{header}'",
+    ),
     # ------------------------------------------------------------ ledger: rejected rows (reasons)
+    "date.no_year": (
+        "日期“{text}”没有年份，工作表名、表头上方的标题行和 --year 都未给出年份",
+        "date '{text}' has no year, and neither the sheet name, the title rows above the header nor --year gives one",
+    ),
+    "row.above_header": (
+        "此行在表头行（第{header}行）之上，未作为活动读取；请移到表头下方",
+        "above the header row (row {header}); not read as an activity: move it below the header",
+    ),
     # ------------------------------------------------------------ ledger: warnings
+    "sheets.skipped": (
+        "{file}：跳过{count}个没有可识别表头的工作表：{sheets}",
+        "{file}: skipped {count} sheet(s) without a recognised header: {sheets}",
+    ),
+    "unit.from_line": (
+        "{file}：没有单位列，单位“{unit}”取自表头上方第{row}行“{label}”",
+        "{file}: no unit column; the unit '{unit}' is taken from the '{label}' line (row {row}) above the header",
+    ),
+    "unit.from_option": (
+        "{file}：没有单位列，单位“{unit}”取自 --unit-name",
+        "{file}: no unit column; the unit '{unit}' is taken from --unit-name",
+    ),
+    "unit.from_file": (
+        "{file}：没有单位列，也没有“填报单位”行，单位“{unit}”取自文件名",
+        "{file}: no unit column and no 填报单位 line; the unit '{unit}' is taken from the file name",
+    ),
+    "date.year_from": (
+        "{count}行日期未写年份，按{year}年计（年份取自{source}）",
+        "{count} row(s) have dates without a year; read as {year} (the year is taken from {source})",
+    ),
+    "date.year.sheet": ("工作表名“{sheet}”", "the sheet name '{sheet}'"),
+    "date.year.title": ("表头上方第{row}行的标题", "the title on row {row} above the header"),
+    "date.year.option": ("--year", "--year"),
+    "quote.stray": (
+        "{file}：引号未配对，第{first}至{last}行被并进了一个值（第{row}行）；已逐行重新读取，请检查该处的引号",
+        "{file}: an unpaired quote swallowed lines {first}-{last} into one value (row {row}); "
+        "they were read again line by line: check the quotes there",
+    ),
+    "ledger.empty": (
+        "台账只有表头，没有数据行；按 --units 所列单位评估",
+        "the ledger has a header but no rows; the units listed in --units are evaluated",
+    ),
     # ------------------------------------------------------------ side inputs (roster, units, waivers, mapping)
     # ------------------------------------------------------------ pack loading
     # ------------------------------------------------------------ engine: findings and notes
