@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from checklist.errors import LedgerError, Location, Problem
+from checklist.text import joined, say
 
 # field -> accepted headers; compared after NFKC, trimming and case-folding.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -103,33 +104,43 @@ def map_columns(headers: Sequence[object], mapping: dict[str, str] | None = None
     if "title" not in fields and name in normed and normed.index(name) not in taken:
         fields["title"] = normed.index(name)  # 活动名称 beside 活动类型: the title keywords search
         taken.add(fields["title"])
+    elif "title" not in fields and "activity" in fields and normed[fields["activity"]] == name:
+        fields["title"] = fields["activity"]  # 活动名称 alone: the activity, and the title searched too
     extra = {name: i for i, name in enumerate(names) if i not in taken and name}
     return ColumnMap(fields, extra, names)
 
 
-def closest_header(field: str, headers: Sequence[str], mapping: dict[str, str] | None = None) -> str | None:
-    """The header found that is nearest to one accepted for `field` (a typo like 活动日起), if any is close."""
+def closest_header(field: str, headers: Sequence[str], mapping: dict[str, str] | None = None) -> tuple[str, str] | None:
+    """(header found, accepted header it is nearest to) for `field`, when one is close (活动日起 -> 活动日期)."""
     from rapidfuzz import fuzz, process
 
-    wanted = [header_key(s) for s in ((mapping or {}).get(field), *SYNONYMS[field]) if s]
+    wanted = [s for s in ((mapping or {}).get(field), *SYNONYMS[field]) if s]
     keys = {header_key(h): h for h in headers if h and header_key(h)}
-    best: tuple[float, str] | None = None
+    best: tuple[float, str, str] | None = None
     for target in wanted:
-        found = process.extractOne(target, list(keys), scorer=fuzz.ratio, score_cutoff=CLOSE_ENOUGH)
+        found = process.extractOne(header_key(target), list(keys), scorer=fuzz.ratio, score_cutoff=CLOSE_ENOUGH)
         if found and (best is None or found[1] > best[0]):
-            best = (found[1], keys[found[0]])
-    return None if best is None else best[1]
+            best = (found[1], keys[found[0]], target)
+    return None if best is None else (best[1], best[2])
 
 
 def missing_columns_problem(file: str, header_row: int, columns: ColumnMap, mapping: dict[str, str] | None) -> Problem:
+    """The error for a header row without a date or an activity column: what is accepted, the headers
+    found (one line even when a cell holds a line break), and the closest one to each missing field."""
     missing = [f for f in REQUIRED if f not in columns.fields]
-    wanted = "; ".join(f"{f}: {(mapping or {}).get(f) or ', '.join(SYNONYMS[f])}" for f in missing)
-    found = ", ".join(h for h in columns.headers if h) or "none"
-    return Problem(
-        Location(file, header_row),
-        f"missing required column(s) {', '.join(missing)} (accepted headers — {wanted}); headers found: {found}"
-        " (use --mapping to name other headers)",
+    lang = "en"
+    sep = "；" if lang == "zh" else "; "
+    wanted = sep.join(f"{f}: {(mapping or {}).get(f) or joined(SYNONYMS[f], lang, limit=20)}" for f in missing)
+    shown = [_SPACE.sub(" ", h).strip() for h in columns.headers if h.strip()]
+    found = joined(shown, lang, limit=30) if shown else say("header.none_found", lang)
+    close = {f: closest_header(f, columns.headers, mapping) for f in missing}
+    hints = "".join(
+        sep + say("header.did_you_mean", lang, found=_SPACE.sub(" ", c[0]).strip(), header=c[1])
+        for c in close.values()
+        if c
     )
+    text = say("header.missing", lang, fields=", ".join(missing), wanted=wanted, found=found, hints=hints)
+    return Problem(Location(file, header_row), text, code="header.missing")
 
 
 def find_header_row(rows: Sequence[Sequence[object]], mapping: dict[str, str] | None = None) -> int | None:

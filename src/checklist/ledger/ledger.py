@@ -130,16 +130,29 @@ def _read_files(sources: list[Source], options: ReadOptions, shown: str) -> Ledg
 
 def _from_rows(rows: list[dict] | pa.Table, name: str | None, options: ReadOptions) -> Ledger:
     """Rows given as dicts or an Arrow table with the §4 field names (or any accepted header)."""
-    table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows)
-    headers = list(table.column_names)
-    columns = [_as_text(table[h]) for h in headers]
-    raw = RawTable(headers, 1, columns, pa.array(np.arange(2, 2 + table.num_rows, dtype=np.int32)))
+    if isinstance(rows, pa.Table):
+        headers = list(rows.column_names)
+        columns = [_as_text(rows[h]) for h in headers]
+        size = rows.num_rows
+    else:
+        headers = list(dict.fromkeys(str(k) for r in rows for k in r))
+        columns = [pa.array([_value_text(r.get(h)) for r in rows], type=pa.string()) for h in headers]
+        size = len(rows)
+    raw = RawTable(headers, 1, columns, pa.array(np.arange(2, 2 + size, dtype=np.int32)))
     shown = name or "rows"
     source = Source(path=Path(shown), shown=shown, name=shown)
     context = PartContext(source=source, sheet=None, several_sheets=False, kind="rows", named=name is not None)
     ledger = combine([Part(context, normalise(raw, context, options))], several_files=False, source=shown)
-    ledger.digest = xxhash.xxh3_128(repr(table.to_pylist()).encode()).hexdigest()
+    ledger.digest = xxhash.xxh3_128(repr([c.to_pylist() for c in columns]).encode()).hexdigest()
     return ledger
+
+
+def _value_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return "、".join(map(str, value))
+    return _cell_text(value)
 
 
 def _as_text(column: pa.ChunkedArray) -> pa.Array:

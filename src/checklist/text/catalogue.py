@@ -103,10 +103,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "input.no_rows": ("台账只有表头，没有数据行", "the ledger has a header but no rows"),
     "header.missing": (
         "缺少必填列：{fields}（可用表头：{wanted}）；找到的表头：{found}{hints}（可用 --mapping 指定其他表头）",
-        "missing required column(s): {fields} (accepted headers: {wanted}); headers found: {found}{hints}"
+        "missing required column(s) {fields} (accepted headers — {wanted}); headers found: {found}{hints}"
         " (use --mapping to name other headers)",
     ),
-    "header.did_you_mean": ("{field}是否应为“{header}”？", "{field}: did you mean '{header}'?"),
+    "header.did_you_mean": ("“{found}”是否应为“{header}”？", "'{found}': did you mean '{header}'?"),
     "header.none_found": ("无", "none"),
     "sheet.unknown": ("没有工作表“{sheet}”；现有工作表：{sheets}", "no sheet '{sheet}'; sheets: {sheets}"),
     "sheet.none": ("工作簿中没有工作表", "the workbook has no sheets"),
