@@ -40,6 +40,7 @@ def evaluate_options(p: argparse.ArgumentParser, h: o.Help) -> None:
     p.add_argument("--group-by", dest="group_by", choices=["parent"], help=h("group_by"))
     p.add_argument("--compare-previous", dest="compare_previous", action="store_true", help=h("compare_previous"))
     p.add_argument("--audit", action="store_true", help=h("audit_flag"))
+    p.add_argument("--split-by", dest="split_by", choices=["unit"], help=h("split_by"))
     p.set_defaults(handler=cmd_evaluate)
 
 
@@ -56,6 +57,10 @@ def checked(args: argparse.Namespace) -> str:
 
     if args.year is not None and (args.date_from or args.date_to):
         raise UsageError(msg("usage.year_and_window"))
+    if getattr(args, "split_by", None):
+        from checklist.cli.split import check_split
+
+        return check_split(args)
     if args.output is not None:
         check_output(args.output, o.input_paths(args))
     fmt = output_format(args.output, args.format)
@@ -67,7 +72,8 @@ def checked(args: argparse.Namespace) -> str:
     return fmt
 
 
-def run_evaluation(args: argparse.Namespace) -> tuple[Result, Pack]:
+def run_evaluation(args: argparse.Namespace, keep: dict | None = None) -> tuple[Result, Pack]:
+    """Read, evaluate (and audit). `keep`, when given, receives the ledger (for --split-by)."""
     from checklist.engine import evaluate
     from checklist.ledger import read_ledger
 
@@ -77,6 +83,8 @@ def run_evaluation(args: argparse.Namespace) -> tuple[Result, Pack]:
     lang = o.lang_of(args)
     progress(msg("cli.progress.reading", path=args.log), lang)
     ledger = read_ledger(args.log, sheet=args.sheet, mapping=args.mapping)
+    if keep is not None:
+        keep["ledger"] = ledger
     progress(msg("cli.progress.evaluating", rows=ledger.rows), lang)
     result = evaluate(
         pack,
@@ -117,6 +125,10 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from checklist.render import RenderOptions, render
 
     fmt = checked(args)
+    if args.split_by:
+        from checklist.cli.split import write_split
+
+        return write_split(args, fmt)
     result, _pack = run_evaluation(args)
     lang = o.lang_of(args)
     code = "cli.window" if args.as_of else "cli.window_default"

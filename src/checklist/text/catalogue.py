@@ -203,6 +203,75 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{unit}(名次 {rank},考核得分 {rating};达标率 {score};达标 {met} 项,未达标 {violations} 项,待完成 {due} 项)",
         "{unit} (rank {rank}, rating {rating}; score {score}; {met} met, {violations} violations, {due} due)",
     ),
+    "cli.help.split_by": (
+        "每个单位一份报告:-o 指定目录,写入 目录/<单位>.<扩展名>,每份只含本单位的结果、行和统计",
+        "one report per unit: -o names a folder; writes FOLDER/<unit>.<ext>, each with only that unit's "
+        "findings, rows and counts",
+    ),
+    "assess.split_needs_dir": ("--split-by unit 需要用 -o 指定输出目录", "--split-by unit needs -o FOLDER"),
+    "assess.split_not_dir": (
+        "{path} 是文件,不是目录;--split-by unit 的 -o 须是目录",
+        "{path} is a file, not a folder; --split-by unit writes into the folder -o names",
+    ),
+    "assess.split_written": ("已写入 {count} 份单位报告:{folder}", "wrote {count} unit reports to {folder}"),
+    "assess.bulletin.title": (
+        "关于{year}意识形态工作责任制落实情况考核结果的通报（草稿）",
+        "Assessment of the ideological work responsibility system, {year}: results (draft)",
+    ),
+    "assess.bulletin.year": ("{year}年度", "{year}"),
+    "assess.bulletin.span": ("{start}至{end}", "{start} to {end}"),
+    "assess.bulletin.day": ("{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}"),
+    "assess.bulletin.to": ("各单位：", "To all units:"),
+    "assess.bulletin.basis": (
+        "依据各单位报送的台账，对{units}个单位{year}意识形态工作责任制落实情况进行了考核"
+        "（规则包 {pack}；评估期间{start}至{end}，截至{as_of}）。现将考核结果通报如下。",
+        "Based on the pack {pack} and the ledgers the units sent, {units} units were assessed for {year} "
+        "(window {start} to {end}, as of {as_of}). The results follow.",
+    ),
+    "assess.bulletin.sent": (
+        "{sent}个单位报送了台账，{unsent}个单位未报送。",
+        "{sent} units sent their ledgers; {unsent} did not.",
+    ),
+    "assess.bulletin.ratings": (
+        "已报送单位平均考核得分{mean}分，其中{full}个单位得满分，{high}个单位在90分以上，{low}个单位低于60分。",
+        "The units that sent ledgers rated {mean} on average: {full} at 100, {high} at 90 or above, {low} below 60.",
+    ),
+    "assess.bulletin.h_parents": ("一、各上级单位考核情况", "1. By parent body"),
+    "assess.bulletin.h_duties": ("二、各项职责完成情况", "2. Duties"),
+    "assess.bulletin.h_unsent": ("三、未报送台账的单位", "3. Units that sent no ledger"),
+    "assess.bulletin.h_best": ("四、考核得分较高和较低的单位", "4. Highest and lowest rated units"),
+    "assess.bulletin.duty": ("“{duty}”（{met}/{units}个单位达标）", "“{duty}” ({met} of {units} units met it)"),
+    "assess.bulletin.weakest": ("完成情况最差的职责是{duties}。", "The duties least met: {duties}."),
+    "assess.bulletin.duty_col": ("职责", "duty"),
+    "assess.bulletin.met_col": ("达标单位数/参评单位数", "units met / judged"),
+    "assess.bulletin.rate_col": ("达标比例", "share"),
+    "assess.bulletin.all_sent": ("所有单位均已报送台账。", "Every unit sent its ledger."),
+    "assess.bulletin.unsent": (
+        "以下{count}个单位未报送台账，未参加排名：{units}。",
+        "These {count} units sent no ledger and are not ranked: {units}.",
+    ),
+    "assess.bulletin.none_rated": ("本次没有可排名的单位。", "No unit could be ranked."),
+    "assess.bulletin.named": ("{unit}（{rating}分）", "{unit} ({rating})"),
+    "assess.bulletin.best": (
+        "考核得分较高的{count}个单位是：{units}。",
+        "The {count} highest rated units: {units}.",
+    ),
+    "assess.bulletin.worst": (
+        "考核得分较低的{count}个单位是：{units}。请上述单位对照存在问题抓好整改。",
+        "The {count} lowest rated units: {units}. They are asked to rectify the problems found.",
+    ),
+    "assess.bulletin.annexes": ("附件：", "Annexes: "),
+    "assess.bulletin.annex": ("附件{n}", "Annex {n}"),
+    "assess.bulletin.annex_ranking": ("{year}意识形态工作责任制考核得分排名", "Ranking by rating, {year}"),
+    "assess.bulletin.annex_duties": ("各上级单位所属单位职责完成情况", "Duties met, by parent body"),
+    "assess.bulletin.issuer": ("（发文单位）", "(issuing body)"),
+    "cli.help.bulletin": (
+        "写出县级通报(DOCX 公文):考核排名、各上级单位情况、各项职责完成情况、未报送单位",
+        "write the county bulletin (通报, DOCX): ranking, parent bodies, duties met, units that sent nothing",
+    ),
+    "cli.help.bulletin_output": ("通报文件(.docx)", "the bulletin file (.docx)"),
+    "assess.bulletin_needs_output": ("通报须用 -o 指定 .docx 文件", "the bulletin needs -o FILE.docx"),
+    "assess.bulletin_written": ("已写入通报:{path}({units}个单位)", "wrote the bulletin to {path} ({units} units)"),
     "assess.points_missing": (
         "规则 {rule} 未给出 points:本规则包已为其他规则设定分值(如 {at} 的 {example}),所有启用的规则都须设定分值",
         "rule {rule} has no 'points' while other rules of the pack declare them (e.g. {example} at {at}); "
