@@ -231,3 +231,16 @@ def test_deduct_without_points_is_a_located_pack_error(tmp_path):
 def test_the_shipped_packs_declare_no_points():
     for pack_id in ("ideology-responsibility", "branch-routines"):
         assert all(r.points is None for r in load_pack(pack_id).rules)
+
+
+def test_the_documented_assessment_pack_rates_as_the_docs_say(tmp_path):
+    """docs/rule-language.md's 考核细则 example, and its worked figure."""
+    text = Path(__file__).parents[1].joinpath("docs", "rule-language.md").read_text(encoding="utf-8")
+    start = text.index("pack: county-assessment-2024")
+    pack = tmp_path / "county-assessment-2024.yaml"
+    pack.write_text(text[start : text.index("```", start)], encoding="utf-8")
+    rows = [r for r in MINIMUM if r[2] != "党组会研究下半年意识形态工作"]  # one topical study missing
+    rows = [(d, a, t, "" if i < 3 else e) for i, (d, a, t, e) in enumerate(rows)]  # 3 records without 佐证材料
+    unit = _by_unit(_evaluate(tmp_path, {"县商务局党组": rows}, pack=str(pack)))["县商务局党组"]
+    # 100 points in all; topical-study loses 8 (one missing), evidence-on-file 3 × 0.5 = 1.5: 90.5
+    assert unit.rating == 90.5

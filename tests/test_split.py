@@ -104,3 +104,54 @@ def test_unit_names_become_safe_file_names():
         "a/b": "a_b",
         "a_b": "a_b~2",
     }
+
+
+def _unit_files(tmp_path: Path) -> Path:
+    """The county sample as a folder of one GBK CSV per unit, each with a 填报单位 line above the header
+    and no 单位 column (the unit comes from that line), as units send them in."""
+    import csv
+
+    folder = tmp_path / "2024年各单位台账"
+    folder.mkdir()
+    with (COUNTY / "sample_ledger.csv").open(encoding="gbk", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
+    at = header.index("单位")
+    for unit in ("县委宣传部", "县教育局党组", "城关镇党委"):
+        mine = [[c for i, c in enumerate(r) if i != at] for r in body if r[at] == unit]
+        with (folder / f"{unit}.csv").open("w", encoding="gbk", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([f"填报单位：{unit}"])
+            writer.writerow([h for i, h in enumerate(header) if i != at])
+            writer.writerows(mine)
+    return folder
+
+
+def test_a_folder_of_unit_files_splits_with_references_into_each_units_own_file(tmp_path):
+    from checklist.cli.split import ledger_rows
+
+    ledger = read_ledger(str(_unit_files(tmp_path)))
+    result = evaluate(
+        load_pack("ideology-responsibility"),
+        ledger,
+        year=2024,
+        as_of=dt.date(2024, 12, 31),
+        unit_list=read_units(str(COUNTY / "units.csv")),
+    )
+    parts = split_by_unit(result, ledger_rows(ledger))
+    # In its own file a unit's rows start at row 3 (填报单位 line, then the header): 县委宣传部's 序号4
+    # is its 4th data row, row 6; 县教育局党组's 序号44 is its 14th (序号31 is the 1st), row 16;
+    # 城关镇党委's 序号77 is its 24th (序号54 is the 1st), row 26.
+    assert [r.ref for r in parts["县委宣传部"].rejected] == ["县委宣传部.csv:6"]
+    assert [r.ref for r in parts["县教育局党组"].rejected] == ["县教育局党组.csv:16"]
+    assert [r.ref for r in parts["城关镇党委"].rejected] == ["城关镇党委.csv:26"]
+    # 城关镇党委's unmatched rows: 序号56, 59, 61, 66, 75 -> its data rows 3, 6, 8, 13, 22 -> rows 5, 8, 10, 15, 24
+    assert [u.ref for u in parts["城关镇党委"].unmatched] == [f"城关镇党委.csv:{r}" for r in (5, 8, 10, 15, 24)]
+    # the duplicate warning (序号35 and 53 of 县教育局党组) stays with 县教育局党组 only
+    dup = [n for p in parts.values() for n in p.warnings if n.kind == "duplicate"]
+    assert [n.rows for n in dup] == [["县教育局党组.csv:7", "县教育局党组.csv:25"]]
+    assert all(n.kind != "duplicate" for n in parts["城关镇党委"].warnings)
+    for unit, part in parts.items():
+        i = part.input
+        assert i.rows == i.matched + i.unmatched + i.rejected, unit
+    assert (parts["城关镇党委"].input.rows, parts["城关镇党委"].input.unmatched) == (29, 5)

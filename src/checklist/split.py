@@ -12,7 +12,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
 
-from checklist.notice import Notice, RejectedRow
+from checklist.notice import Notice, RejectedRow, RowRef
 from checklist.result import Comparison, Finding, InputCounts, Result, UnitSummary, UnmatchedRow
 
 # Characters Windows refuses in a file name, path separators, and control characters.
@@ -57,7 +57,7 @@ def _mentions_other(message: str, unit: str, others: list[str]) -> bool:
     return any(o in message for o in others if o != unit and o not in unit)
 
 
-def _notices(notes: list[Notice], unit: str, names: list[str], rows: set[int] | None) -> list[Notice]:
+def _notices(notes: list[Notice], unit: str, names: list[str], rows: set[RowRef] | None) -> list[Notice]:
     """Warnings that concern this unit alone: rows all its own (when rows are known), no other unit named."""
     kept = []
     for n in notes:
@@ -69,7 +69,7 @@ def _notices(notes: list[Notice], unit: str, names: list[str], rows: set[int] | 
     return kept
 
 
-def split_by_unit(result: Result, row_units: Mapping[int, str] | None = None) -> dict[str, Result]:
+def split_by_unit(result: Result, row_units: Mapping[RowRef, str] | None = None) -> dict[str, Result]:
     """unit -> a Result of that unit only, in the order of result.units.
 
     `row_units` (ledger row -> unit) lets warnings citing rows stay with their unit; without it a
@@ -85,14 +85,14 @@ def split_by_unit(result: Result, row_units: Mapping[int, str] | None = None) ->
     orphan_owner = _owner_of_unknown(result)
     for r in result.rejected:
         rejected[r.unit if r.unit is not None else orphan_owner].append(r)
-    own_rows: dict[str, set[int]] = defaultdict(set)
+    own_rows: dict[str, set[RowRef]] = defaultdict(set)
     for row, unit in (row_units or {}).items():
         own_rows[unit].add(row)
     names = [u.unit for u in result.units]
     out = {}
     for summary in result.units:
         unit = summary.unit
-        mine_rows = own_rows[unit] | {r.row for r in rejected[unit]} if row_units is not None else None
+        mine_rows = own_rows[unit] | {r.ref or r.row for r in rejected[unit]} if row_units is not None else None
         out[unit] = _one(result, summary, findings[unit], unmatched[unit], rejected[unit], names, mine_rows)
     return out
 
@@ -104,7 +104,7 @@ def _one(
     unmatched: list[UnmatchedRow],
     rejected: list[RejectedRow],
     names: list[str],
-    rows: set[int] | None,
+    rows: set[RowRef] | None,
 ) -> Result:
     unit = summary.unit
     matched = summary.input.matched if summary.input is not None else 0

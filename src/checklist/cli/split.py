@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from checklist.cli import options as o
 from checklist.cli.output import write_output
 from checklist.errors import UsageError
+from checklist.notice import RowRef
 from checklist.text import msg
 
 
@@ -25,6 +27,17 @@ def check_split(args: argparse.Namespace) -> str:
     return args.format or "table"
 
 
+def ledger_rows(ledger: Any) -> dict[RowRef, str]:
+    """Each ledger row's unit, keyed as warnings cite rows: numbers, or `FILE:SHEET!ROW` references."""
+    import numpy as np
+
+    table = ledger.table
+    units = table["unit"].to_pylist()
+    refs = [ref for _file, _sheet, ref in ledger.places(np.arange(table.num_rows))]
+    keys = table["row"].to_pylist() if not refs or refs[0] is None else refs
+    return dict(zip(keys, units, strict=True))
+
+
 def write_split(args: argparse.Namespace, fmt: str) -> int:
     from checklist.cli.evaluate import exit_code, run_evaluation
     from checklist.render import RenderOptions, render_split
@@ -32,8 +45,7 @@ def write_split(args: argparse.Namespace, fmt: str) -> int:
     kept: dict = {}
     result, _pack = run_evaluation(args, kept)
     lang = o.lang_of(args)
-    table = kept["ledger"].table
-    row_units = dict(zip(table["row"].to_pylist(), table["unit"].to_pylist(), strict=True))
+    row_units = ledger_rows(kept["ledger"])
     folder = Path(args.output)
     try:
         folder.mkdir(exist_ok=True)

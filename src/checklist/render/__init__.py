@@ -66,7 +66,7 @@ def formats() -> list[str]:
 
 
 def render_split(
-    result: Result, fmt: str, options: RenderOptions, row_units: Mapping[int, str] | None = None
+    result: Result, fmt: str, options: RenderOptions, row_units: Mapping[int | str, str] | None = None
 ) -> Iterator[tuple[str, str | bytes]]:
     """`--split-by unit`: (file name, report) per unit, each report holding only that unit (DESIGN §7.1)."""
     from checklist.split import file_names, split_by_unit

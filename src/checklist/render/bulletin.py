@@ -141,7 +141,8 @@ def _day(day: dt.date, lang: str) -> str:
 
 
 def _named(units: Sequence[UnitSummary], lang: str) -> str:
-    return joined([say("assess.bulletin.named", lang, unit=u.unit, rating=rating_text(u.rating)) for u in units], lang)
+    named = [say("assess.bulletin.named", lang, unit=u.unit, rating=rating_text(u.rating)) for u in units]
+    return joined(named, lang, limit=len(named))
 
 
 def overview(result: Result, lang: str) -> list[str]:
