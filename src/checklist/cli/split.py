@@ -45,6 +45,8 @@ def write_split(args: argparse.Namespace, fmt: str) -> int:
     kept: dict = {}
     result, _pack = run_evaluation(args, kept)
     lang = o.lang_of(args)
+    code = "cli.window" if args.as_of else "cli.window_default"
+    print(msg(code, start=result.window.from_, end=result.window.to, as_of=result.as_of).text(lang), file=sys.stderr)
     row_units = ledger_rows(kept["ledger"])
     folder = Path(args.output)
     try:
