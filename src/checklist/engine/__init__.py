@@ -44,7 +44,7 @@ from checklist.result import (
     WaiverRef,
     score,
 )
-from checklist.text import msg
+from checklist.text import msg, say
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,7 +106,7 @@ def _evaluate(pack: Pack, ledger: Ledger, scope: Scope) -> Result:
     ctx = _context(pack, ledger, scope, (start, end, as_of), notes)
     findings = _findings(ctx, notes)
     _input_notes(ctx, scope, notes)
-    findings = _waive(findings, scope.waivers or [], as_of, notes)
+    findings = _waive(findings, scope.waivers or [], as_of, pack.language, notes)
     return _result(ctx, scope, findings, notes)
 
 
@@ -239,7 +239,9 @@ def _check_waivers(waivers: list[Waiver], rules: set[str], units: set[str], note
             notes.append(Notice(kind="waiver", rows=[w.row], message=f"waiver names unknown unit '{w.unit}'"))
 
 
-def _waive(findings: list[Finding], waivers: list[Waiver], as_of: dt.date, notes: list[Notice]) -> list[Finding]:
+def _waive(
+    findings: list[Finding], waivers: list[Waiver], as_of: dt.date, lang: str, notes: list[Notice]
+) -> list[Finding]:
     """A waiver covers a finding of its unit (or '*') and rule whose span lies inside it, until it expires."""
     if not waivers:
         return findings
@@ -261,9 +263,8 @@ def _waive(findings: list[Finding], waivers: list[Waiver], as_of: dt.date, notes
         )
         if cover is not None and f.status != "met":
             ref = WaiverRef(reason=cover.reason, approved_by=cover.approved_by, expires=cover.expires)
-            f = replace(
-                f, status="waived", missing=0, excess=None, waiver=ref, message=f.message + f" [豁免: {cover.reason}]"
-            )
+            note = say("engine.waived_note", lang, reason=cover.reason)
+            f = replace(f, status="waived", missing=0, excess=None, waiver=ref, message=f"{f.message} {note}")
         out.append(f)
     return out
 

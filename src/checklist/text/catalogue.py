@@ -172,6 +172,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "无法按 {value!r} 汇总:只支持 parent(上级单位)",
         "cannot roll up by {value!r}: only 'parent' is supported",
     ),
+    # appended to a waived finding's message, in the pack's language (the findings' own)
+    "engine.waived_note": ("[豁免: {reason}]", "[waived: {reason}]"),
     "engine.unknown_units": ("台账和单位名单中都没有单位 {units}", "no unit {units} in the ledger or units list"),
     # ------------------------------------------------------------ render: reports and documents
     # ------------------------------------------------------------ workflow: plan, remind, audit, calendar
