@@ -338,3 +338,15 @@ def test_cli_refuses_other_addresses_without_accounts(tmp_path, capsys, monkeypa
     assert main(["serve", "--db", db, "--add-user", "nobody", "--password-stdin"]) == 2  # a unit account needs --unit
     user = Store(db).user("edu")
     assert user["role"] == "unit" and user["units"] == [EDU] and "a-long-password" not in user["password_hash"]
+
+
+def test_two_undocumented_activities_on_one_day_make_one_item(client, store):
+    """Same unit, rule and day: one 整改 item (its id is made of those three), not a database error."""
+    rows = [
+        ["1", TOWN, "2024-05-10", "意识形态知识学习", "上午学习", "全体党员", ""],
+        ["2", TOWN, "2024-05-10", "意识形态知识学习", "下午学习", "全体党员", ""],
+    ]
+    response = upload(client, [("两次学习.csv", csv_ledger(rows))])
+    assert response.status_code == 303, response.text
+    evidence = [i for i in store.items([TOWN]) if i["rule"] == "evidence-on-file"]
+    assert [i["period"] for i in evidence] == ["2024-05-10"]

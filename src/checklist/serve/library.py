@@ -341,14 +341,20 @@ def reconcile(result: Result, existing: Iterable[dict[str, Any]], lang: str) -> 
     before = {row["item"]: row for row in existing}
     items = [Item(**{k: row[k] for k in PLAN_FIELDS}) for row in before.values()]
     changes = update_plan(result, items, lang)
-    after = []
+    after, seen = [], set()
     for item in changes.items:
+        # Two records of one unit and day lacking evidence give two violations with one item id
+        # (unit, rule, period): one item in the database, as the 整改台账 reader expects.
+        if item.item in seen:
+            continue
+        seen.add(item.item)
         row = {k: getattr(item, k) for k in PLAN_FIELDS}
         old = before.get(item.item)
         if old is not None and old["status"] == IN_PROGRESS and row["status"] in (OPEN, OVERDUE):
             row["status"] = IN_PROGRESS
         after.append(row)
-    return after, {"opened": changes.opened, "closed": changes.closed, "overdue": changes.overdue}
+    opened = list(dict.fromkeys(changes.opened))
+    return after, {"opened": opened, "closed": changes.closed, "overdue": list(dict.fromkeys(changes.overdue))}
 
 
 def plan_workbook(items: Iterable[dict[str, Any]]) -> bytes:
