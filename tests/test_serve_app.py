@@ -350,3 +350,13 @@ def test_two_undocumented_activities_on_one_day_make_one_item(client, store):
     assert response.status_code == 303, response.text
     evidence = [i for i in store.items([TOWN]) if i["rule"] == "evidence-on-file"]
     assert [i["period"] for i in evidence] == ["2024-05-10"]
+
+
+def test_long_lists_are_cut_with_a_note(client, monkeypatch):
+    """A county's verdict lists thousands of problems: the page shows the first ones and says so."""
+    monkeypatch.setattr("checklist.serve.app.SHOWN", 2)
+    response = upload(client, [("sample_ledger.xlsx", SAMPLE.read_bytes())])
+    html = client.get(response.headers["location"]).text
+    problems = re.search(r'<table class="list findings">.*?</table>', html, flags=re.S).group(0)
+    assert problems.count("<tr><td>") == 2
+    assert "此处显示前2项" in html and html.count('<tr class="item') == 2

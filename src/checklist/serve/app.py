@@ -29,6 +29,7 @@ from checklist.serve.uploads import Limits, UploadRefused
 from checklist.text import LANGS, number, say
 
 HERE = Path(__file__).parent
+SHOWN = 200  # rows of each list on the verdict page; a county's full lists are in the downloads
 Handler = Callable[[Request], Awaitable[Response]]
 PLAN_STATUS_CODES = {"未整改": "open", "整改中": "progress", "已销号": "closed", "逾期": "overdue"}
 MEDIA = {
@@ -228,6 +229,7 @@ async def verdict(request: Request) -> Response:
         opened=set(changes.get("opened", [])),
         downloads=_downloads(result),
         statuses=library.plan_statuses(),
+        limit=SHOWN,
     )
 
 

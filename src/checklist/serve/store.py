@@ -274,10 +274,13 @@ class Store:
                     sa.select(plan_items).where(plan_items.c.item.in_([a["item"] for a in after]))
                 ).mappings()
             }
+            now = _now()
+            new = [{**row, "opened_in": evaluation_id, "updated_at": now} for row in after if row["item"] not in current]
+            if new:  # one executemany: a county's first upload opens thousands of items
+                conn.execute(plan_items.insert(), new)
             for row in after:
                 old = current.get(row["item"])
                 if old is None:
-                    conn.execute(plan_items.insert().values(**row, opened_in=evaluation_id, updated_at=_now()))
                     continue
                 changed = {k: v for k, v in row.items() if old.get(k) != v}
                 if not changed:

@@ -538,6 +538,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.verdict.nothing_due": ("目前没有待完成的事项。", "Nothing is due."),
     "serve.verdict.plan": ("整改台账({count}项)", "Rectification ledger ({count})"),
     "serve.verdict.no_items": ("没有整改事项。", "No rectification items."),
+    "serve.verdict.shown": (
+        "此处显示前{shown}项,共{total}项;全部内容见上方下载的报告。",
+        "The first {shown} of {total} are shown; the downloads above hold them all.",
+    ),
+    "serve.verdict.shown_plan": (
+        "此处显示前{shown}项,共{total}项;全部事项见“整改台账”页面和下载的整改台账。",
+        "The first {shown} of {total} are shown; the rectification ledger page and download hold them all.",
+    ),
     "serve.verdict.rows": ("未能计入的台账行", "Ledger rows not counted"),
     "serve.verdict.unmatched": ("未识别的活动类型「{activity}」", "unrecognised activity '{activity}'"),
     "serve.verdict.suggest": ("(是否为「{suggestion}」?)", "(did you mean '{suggestion}'?)"),
