@@ -58,6 +58,7 @@ def token(html: str) -> str:
 def upload(client, files: list[tuple[str, bytes]], year: str = "2024", as_of: str = "2024-12-31", **extra):
     """Fill the upload form as a person would: the token from the page, then the files."""
     page = client.get("/")
-    data = {"csrf": token(page.text), "pack": "ideology-responsibility", "year": year, "as_of": as_of, **extra}
+    data = {"csrf": token(page.text), "pack": "ideology-responsibility", "year": year, "as_of": as_of}
+    data.update(extra)
     parts = [("files", (name, body, "application/octet-stream")) for name, body in files]
     return client.post("/evaluate", data=data, files=parts, follow_redirects=False)

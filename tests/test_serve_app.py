@@ -235,6 +235,8 @@ def test_bad_form_values_are_one_clear_line(client):
     assert response.status_code == 400 and "年度「24」无效" in response.text
     response = upload(client, [("sample_ledger.xlsx", SAMPLE.read_bytes())], as_of="31/12/2024")
     assert response.status_code == 400 and "截至日期「31/12/2024」无效" in response.text
+    response = upload(client, [("sample_ledger.xlsx", SAMPLE.read_bytes())], pack="../../rules/x.yaml")
+    assert response.status_code == 400 and "规则包「../../rules/x.yaml」不存在" in response.text
     response = upload(client, [("notes.docx", b"PK")])
     assert response.status_code == 400 and "notes.docx:不是台账文件" in response.text
 
@@ -360,3 +362,22 @@ def test_long_lists_are_cut_with_a_note(client, monkeypatch):
     problems = re.search(r'<table class="list findings">.*?</table>', html, flags=re.S).group(0)
     assert problems.count("<tr><td>") == 2
     assert "此处显示前2项" in html and html.count('<tr class="item') == 2
+
+
+def test_an_uploaded_pack_is_used_for_the_evaluation(client):
+    shipped = (Path(__file__).parents[1] / "rules" / "ideology-responsibility.yaml").read_text(encoding="utf-8")
+    mine = shipped.replace("pack: ideology-responsibility", "pack: county-ideology", 1)
+    assert mine != shipped
+    page = client.get("/")
+    response = client.post(
+        "/evaluate",
+        data={"csrf": token(page.text), "pack": "ideology-responsibility", "year": "2024", "as_of": "2024-12-31"},
+        files=[
+            ("files", ("sample_ledger.xlsx", SAMPLE.read_bytes(), "application/octet-stream")),
+            ("pack_file", ("县里的规则.yaml", mine.encode("utf-8"), "application/x-yaml")),
+        ],
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    data = json.loads(client.get(response.headers["location"] + "/download/json").content)
+    assert [p["id"] for p in data["packs"]] == ["county-ideology"]

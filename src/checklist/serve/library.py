@@ -9,6 +9,7 @@ library's own Result; nothing here knows about HTTP.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import tempfile
 from collections.abc import Iterable
@@ -16,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checklist.errors import ChecklistError, InputError
+from checklist.errors import ChecklistError, InputError, UsageError
 from checklist.result import Finding, Result
 from checklist.serve.uploads import safe_name
+from checklist.text import say
 
 DEFAULT_PACK = "ideology-responsibility"
 VIOLATION = ("gap", "late", "exceeded")
@@ -56,12 +58,38 @@ class Verdict:
 # ---------------------------------------------------------------- packs
 
 
-def shipped_packs() -> list[dict[str, Any]]:
-    from checklist.pack import load_pack, shipped_pack_ids
+@functools.cache
+def _shipped(pack_id: str) -> Any:
+    """A shipped pack, parsed once per process: its YAML never changes while the page runs, and
+    parsing it costs more than evaluating a small ledger."""
+    from checklist.pack import load_pack
 
+    return load_pack(pack_id)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_ids() -> tuple[str, ...]:
+    from checklist.pack import shipped_pack_ids
+
+    return tuple(shipped_pack_ids())
+
+
+def _pack(ref: str | Path, lang: str) -> Any:
+    """A pack named on the form must be a shipped one (never a path on the server); an uploaded
+    pack comes as a Path to the server's own copy."""
+    from checklist.pack import load_pack
+
+    if isinstance(ref, Path):
+        return load_pack(ref)
+    if ref not in _shipped_ids():
+        raise UsageError(say("serve.form.pack", lang, value=ref))
+    return _shipped(ref)
+
+
+def shipped_packs() -> list[dict[str, Any]]:
     out = []
-    for pack_id in shipped_pack_ids():
-        pack = load_pack(pack_id)
+    for pack_id in _shipped_ids():
+        pack = _shipped(pack_id)
         out.append(
             {
                 "id": pack.id,
@@ -77,12 +105,11 @@ def shipped_packs() -> list[dict[str, Any]]:
 
 def pack_catalogue(pack_id: str, lang: str, year: int | None = None) -> str:
     """The shipped pack explained, as `checklist rules show` prints it."""
-    from checklist.pack import load_pack
     from checklist.pack.catalogue import catalogue
 
-    if pack_id not in {p["id"] for p in shipped_packs()}:
+    if pack_id not in _shipped_ids():
         raise KeyError(pack_id)
-    return catalogue(load_pack(pack_id), lang, year)
+    return catalogue(_shipped(pack_id), lang, year)
 
 
 def validate_pack(name: str, data: bytes) -> tuple[dict[str, Any] | None, list[str]]:
@@ -124,10 +151,8 @@ def _template_fn(module: Any) -> Any:
 
 
 def template_workbook(pack_id: str) -> bytes:
-    from checklist.pack import load_pack
-
     module = importlib.import_module("checklist.template")
-    data = _template_fn(module)(load_pack(pack_id))
+    data = _template_fn(module)(_shipped(pack_id))
     if not isinstance(data, bytes):
         raise TypeError("checklist.template returned no bytes")
     return data
@@ -140,9 +165,8 @@ def evaluate_files(paths: list[Path], names: list[str], options: Options, pack_p
     """Read the uploaded files as one ledger (DESIGN §4.1) and evaluate them."""
     from checklist.engine import evaluate
     from checklist.ledger import read_ledger
-    from checklist.pack import load_pack
 
-    pack = load_pack(pack_path or options.pack)
+    pack = _pack(pack_path or options.pack, options.lang)
     source: Any = paths[0] if len(paths) == 1 else list(paths)
     ledger = read_ledger(source)
     result = evaluate(

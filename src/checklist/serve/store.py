@@ -275,7 +275,9 @@ class Store:
                 ).mappings()
             }
             now = _now()
-            new = [{**row, "opened_in": evaluation_id, "updated_at": now} for row in after if row["item"] not in current]
+            new = [
+                {**row, "opened_in": evaluation_id, "updated_at": now} for row in after if row["item"] not in current
+            ]
             if new:  # one executemany: a county's first upload opens thousands of items
                 conn.execute(plan_items.insert(), new)
             for row in after:

@@ -617,6 +617,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "年度「{value}」无效:应为1900至2100之间的四位数字",
         "year '{value}' is not a four-digit year between 1900 and 2100",
     ),
+    "serve.form.pack": ("规则包「{value}」不存在:请从列表中选择", "no rule pack '{value}': choose one from the list"),
     "serve.form.as_of": ("截至日期「{value}」无效:应为 YYYY-MM-DD", "as-of date '{value}' is not a date (YYYY-MM-DD)"),
     "serve.upload.none": ("没有收到台账文件:请选择至少一个文件。", "No ledger file arrived: choose at least one file."),
     "serve.upload.kind": (
