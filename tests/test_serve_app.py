@@ -255,12 +255,29 @@ def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> 
     return buffer.getvalue()
 
 
-def test_zip_of_submissions_is_read(client):
-    town = csv_ledger([["1", TOWN, "2024-03-01", "专题研究意识形态工作", "党委会专题研究", "张三", "纪要"]])
-    response = upload(client, [("全县报送.zip", _zip({"报送/城关镇党委.csv": town, "__MACOSX/._x.csv": b"x"}))])
+def test_zip_of_submissions_is_read_as_one_ledger(client):
+    town = csv_ledger([["1", TOWN, "2024-03-01", "专题研究意识形态工作", "党委会专题研究", "张三", ""]])
+    edu = csv_ledger([["1", EDU, "2024-04-02", "意识形态知识学习", "党组理论学习", "李四", ""]])
+    members = {"报送/城关镇党委.csv": town, "报送/县教育局党组.csv": edu, "__MACOSX/._x.csv": b"x"}
+    response = upload(client, [("全县报送.zip", _zip(members))])
     assert response.status_code == 303, response.text
     html = client.get(response.headers["location"]).text
-    assert "全县报送.zip/报送/城关镇党委.csv" in html and TOWN in html
+    assert "全县报送.zip/报送/城关镇党委.csv" in html and "全县报送.zip/报送/县教育局党组.csv" in html
+    matrix = re.search(r'<table class="matrix" id="matrix">.*?</table>', html, flags=re.S).group(0)
+    assert matrix.count('<th scope="row">') == 2
+    # Neither row has 佐证材料: each evidence problem cites its own file's row 1 by date and name.
+    problems = re.search(r'<table class="list findings">.*?</table>', html, flags=re.S).group(0)
+    assert "2024-03-01</span> 党委会专题研究" in _row(problems, TOWN, "一事一档")
+    assert "2024-04-02</span> 党组理论学习" in _row(problems, EDU, "一事一档")
+
+
+def test_several_files_in_one_upload(client):
+    town = csv_ledger([["1", TOWN, "2024-03-01", "专题研究意识形态工作", "党委会专题研究", "张三", "纪要"]])
+    response = upload(client, [("城关镇.csv", town), ("sample_ledger.xlsx", SAMPLE.read_bytes())])
+    assert response.status_code == 303, response.text
+    data = json.loads(client.get(response.headers["location"] + "/download/json").content)
+    # The sample holds 46 rows (3 units); the CSV adds one row of 城关镇党委.
+    assert data["input"]["rows"] == 47 and {u["unit"] for u in data["units"]} == {DEPT, EDU, TOWN}
 
 
 def test_zip_bomb_is_refused(client):

@@ -168,7 +168,7 @@ def evaluate_files(paths: list[Path], names: list[str], options: Options, pack_p
 
     pack = _pack(pack_path or options.pack, options.lang)
     source: Any = paths[0] if len(paths) == 1 else list(paths)
-    ledger = read_ledger(source)
+    ledger = read_ledger(source, year=options.year)
     result = evaluate(
         pack,
         ledger,
