@@ -114,15 +114,18 @@ def test_every_download_opens(client, evaluated):
     assert client.get(base + "nonsense").status_code == 404
 
 
-def test_bulletin_offered_only_once_the_library_writes_one(client, evaluated):
+def test_bulletin_for_several_units_only(client, evaluated):
     page = client.get(evaluated).text
-    offered = "/download/bulletin" in page
-    from checklist.serve import library
-
-    assert offered == (library._bulletin_fn() is not None)
-    if offered:
-        bulletin = client.get(evaluated + "/download/bulletin")
-        assert "通报" in "\n".join(p.text for p in docx.Document(io.BytesIO(bulletin.content)).paragraphs)
+    assert 'id="dl-bulletin"' in page  # three units
+    bulletin = client.get(evaluated + "/download/bulletin")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(bulletin.content)).paragraphs)
+    assert "通报" in text and DEPT in text
+    one = upload(
+        client,
+        [("城关镇.csv", csv_ledger([["1", TOWN, "2024-03-01", "专题研究意识形态工作", "研究", "张三", "纪要"]]))],
+    )
+    assert 'id="dl-bulletin"' not in client.get(one.headers["location"]).text
+    assert client.get(one.headers["location"] + "/download/bulletin").status_code == 404
 
 
 def test_item_edit_is_kept_with_who_and_when(client, evaluated, store):

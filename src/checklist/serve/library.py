@@ -303,15 +303,12 @@ def bulletin_available(result: Result) -> bool:
 
 
 def _bulletin_fn() -> Any:
-    for module_name, fn_name in (("checklist.render.bulletin", "bulletin"), ("checklist.render.bulletin", "render")):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        fn = getattr(module, fn_name, None)
-        if callable(fn):
-            return fn
-    return None
+    try:
+        module = importlib.import_module("checklist.render.bulletin")
+    except ImportError:
+        return None
+    fn = getattr(module, "render_bulletin", None)
+    return fn if callable(fn) else None
 
 
 def bulletin_bytes(result: Result, lang: str) -> bytes:
