@@ -99,6 +99,20 @@ def upload(base: str, name: str, data: bytes, year: str = "2024") -> tuple[float
         return elapsed, sent.headers["location"]
 
 
+def cli_seconds(book: Path, repeat: int) -> float:
+    """The same workbook through `checklist evaluate --format json -o` as a child process: the page's
+    upload-to-verdict is compared with this (figures on a shared machine drift; ratios hold)."""
+    best = float("inf")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "result.json")
+        cmd = [sys.executable, "-m", "checklist", "evaluate", str(book), "--year", "2024", "--as-of", "2024-12-31"]
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run([*cmd, "--format", "json", "-o", str(out)], capture_output=True, check=False)
+            best = min(best, time.perf_counter() - start)
+    return best
+
+
 def small_ledger(unit: str, rows: int) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -150,11 +164,14 @@ def main() -> None:
         try:
             data = book.read_bytes()
             times = [upload(base, book.name, data)[0] for _ in range(args.repeat)]
+            cli = cli_seconds(book, args.repeat)
             figures = {
                 "rows": args.rows,
                 "workbook_bytes": len(data),
                 "upload_to_verdict_best_s": round(min(times), 2),
                 "upload_to_verdict_median_s": round(statistics.median(times), 2),
+                "cli_evaluate_json_best_s": round(cli, 2),
+                "page_over_cli": round(min(times) / cli, 2),
                 "concurrent": concurrent(base, args.concurrent),
                 "cpus": os.cpu_count(),
             }

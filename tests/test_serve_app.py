@@ -401,3 +401,31 @@ def test_an_uploaded_pack_is_used_for_the_evaluation(client):
     assert response.status_code == 303, response.text
     data = json.loads(client.get(response.headers["location"] + "/download/json").content)
     assert [p["id"] for p in data["packs"]] == ["county-ideology"]
+
+
+def test_a_units_list_marks_units_without_rows_not_submitted(client):
+    """fixtures/units.csv lists 县档案馆, which has no row in the sample: it is 未报送 (DESIGN §5.1)."""
+    units = (Path(__file__).parents[1] / "fixtures" / "units.csv").read_bytes()
+    page = client.get("/")
+    response = client.post(
+        "/evaluate",
+        data={"csrf": token(page.text), "pack": "ideology-responsibility", "year": "2024", "as_of": "2024-12-31"},
+        files=[
+            ("files", ("sample_ledger.xlsx", SAMPLE.read_bytes(), "application/octet-stream")),
+            ("units_file", ("单位名单.csv", units, "text/csv")),
+        ],
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    html = client.get(response.headers["location"]).text
+    assert "未报送" in _row(html, "县档案馆", "/units/")
+    assert "未报送" not in _row(html, DEPT, "/units/")
+    bad = client.post(
+        "/evaluate",
+        data={"csrf": token(page.text), "pack": "ideology-responsibility", "year": "2024"},
+        files=[
+            ("files", ("sample_ledger.xlsx", SAMPLE.read_bytes(), "application/octet-stream")),
+            ("units_file", ("名单.csv", "unit\n城关镇党委\n城关镇党委\n".encode(), "text/csv")),
+        ],
+    )
+    assert bad.status_code == 400 and "名单.csv:3" in bad.text and "checklist-serve-" not in bad.text

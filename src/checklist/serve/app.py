@@ -146,6 +146,10 @@ async def evaluate(request: Request) -> Response:
         files = [(f.filename or "ledger.csv", await f.read()) for f in form.getlist("files") if _is_file(f)]
         pack_upload = form.get("pack_file")
         pack_file = (pack_upload.filename or "pack.yaml", await pack_upload.read()) if _is_file(pack_upload) else None
+        units_upload = form.get("units_file")
+        units_file = (
+            (units_upload.filename or "units.csv", await units_upload.read()) if _is_file(units_upload) else None
+        )
         options = library.Options(
             pack=str(form.get("pack") or library.DEFAULT_PACK),
             year=_year(form.get("year"), lang),
@@ -153,7 +157,7 @@ async def evaluate(request: Request) -> Response:
             units=tuple(sorted(who.units)) if who.units is not None else None,
             lang=lang,
         )
-        outcome = await run_in_threadpool(page.service.evaluate, files, options, who.name or "-", pack_file)
+        outcome = await run_in_threadpool(page.service.evaluate, files, options, who.name or "-", pack_file, units_file)
     except UploadRefused as err:
         return await _home(request, error=[err.message.text(lang)], status=400)
     except _FormError as err:

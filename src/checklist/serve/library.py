@@ -161,20 +161,31 @@ def template_workbook(pack_id: str) -> bytes:
 # ---------------------------------------------------------------- evaluation
 
 
-def evaluate_files(paths: list[Path], names: list[str], options: Options, pack_path: Path | None = None) -> Verdict:
-    """Read the uploaded files as one ledger (DESIGN §4.1) and evaluate them."""
+def evaluate_files(
+    paths: list[Path],
+    names: list[str],
+    options: Options,
+    pack_path: Path | None = None,
+    units_path: Path | None = None,
+) -> Verdict:
+    """Read the uploaded files as one ledger (DESIGN §4.1) and evaluate them; with a units list
+    (unit,type,parent,…) listed units without rows are evaluated too and marked 未报送."""
     from checklist.engine import evaluate
     from checklist.ledger import read_ledger
+    from checklist.ledger.side import read_units
 
     pack = _pack(pack_path or options.pack, options.lang)
+    unit_list = read_units(units_path) if units_path else None
     source: Any = paths[0] if len(paths) == 1 else list(paths)
-    ledger = read_ledger(source, year=options.year)
+    ledger = read_ledger(source, year=options.year, empty_ok=unit_list is not None)
     result = evaluate(
         pack,
         ledger,
         year=options.year,
         as_of=options.as_of,
         units=list(options.units) if options.units else None,
+        unit_list=unit_list,
+        group_by="parent" if unit_list else None,
     )
     inputs = [
         {"name": name, "size": path.stat().st_size, "fingerprint": _fingerprint(path)}

@@ -24,12 +24,21 @@ class Refused(Exception):
         super().__init__("\n".join(lines))
 
 
-def _as_uploaded(err: ChecklistError, saved: Saved, pack_path: Path | None, pack_file: tuple | None) -> list[str]:
+def _side(folder: Path, upload: tuple[str, bytes] | None, default: str) -> Path | None:
+    """An uploaded pack or units list, saved under its own (cleaned) name."""
+    if upload is None:
+        return None
+    folder.mkdir()
+    path = folder / library.safe_name(upload[0], default)
+    path.write_bytes(upload[1])
+    return path
+
+
+def _as_uploaded(err: ChecklistError, saved: Saved, sides: list[tuple[Path, str]]) -> list[str]:
     """The library's located messages, with the server's temporary paths replaced by the uploaded names."""
     lines = [str(p) for p in err.problems] if isinstance(err, InputError) else [str(err)]
-    pairs = sorted(zip(map(str, saved.paths), saved.names, strict=True), key=lambda p: -len(p[0]))
-    if pack_path is not None and pack_file is not None:
-        pairs.insert(0, (str(pack_path), pack_file[0]))
+    pairs = [(str(path), name) for path, name in sides]
+    pairs += sorted(zip(map(str, saved.paths), saved.names, strict=True), key=lambda p: -len(p[0]))
     out = []
     for line in lines:
         for path, name in pairs:
@@ -58,6 +67,7 @@ class Service:
         options: library.Options,
         who: str,
         pack_file: tuple[str, bytes] | None = None,
+        units_file: tuple[str, bytes] | None = None,
     ) -> Outcome:
         if not files:
             raise UploadRefused(msg("serve.upload.none"))
@@ -67,16 +77,16 @@ class Service:
                 spool.add(name, data)
             if not spool.saved.paths:
                 raise UploadRefused(msg("serve.upload.none"))
-            pack_path = None
-            if pack_file is not None:
-                pack_path = Path(tmp) / "pack" / library.safe_name(pack_file[0], "pack.yaml")
-                pack_path.parent.mkdir()
-                pack_path.write_bytes(pack_file[1])
+            pack_path = _side(Path(tmp) / "pack", pack_file, "pack.yaml")
+            units_path = _side(Path(tmp) / "units", units_file, "units.csv")
+            sides = [(p, f[0]) for p, f in ((pack_path, pack_file), (units_path, units_file)) if p and f]
             with self.slots:
                 try:
-                    verdict = library.evaluate_files(spool.saved.paths, spool.saved.names, options, pack_path)
+                    verdict = library.evaluate_files(
+                        spool.saved.paths, spool.saved.names, options, pack_path, units_path
+                    )
                 except ChecklistError as err:
-                    raise Refused(_as_uploaded(err, spool.saved, pack_path, pack_file)) from None
+                    raise Refused(_as_uploaded(err, spool.saved, sides)) from None
         return self._keep(verdict, options, who)
 
     def _keep(self, verdict: library.Verdict, options: library.Options, who: str) -> Outcome:

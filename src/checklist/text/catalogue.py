@@ -472,7 +472,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.home.pack": ("规则包", "Rule pack"),
     "serve.home.year": ("年度", "Year"),
     "serve.home.as_of": ("截至日期", "As of"),
-    "serve.home.custom_pack": ("使用自定义规则包", "Use a custom rule pack"),
+    "serve.home.more": ("更多选项:单位名单、自定义规则包", "More: a list of units, a custom rule pack"),
+    "serve.home.units_file": ("单位名单(CSV:unit,type,parent)", "List of units (CSV: unit,type,parent)"),
+    "serve.home.units_hint": (
+        "给出单位名单后,名单中没有台账记录的单位标为“未报送”,并按上级单位汇总。",
+        "With a list of units, listed units without rows are marked 'not submitted', and units roll up by parent.",
+    ),
     "serve.home.pack_file": ("规则包文件(YAML)", "Rule pack file (YAML)"),
     "serve.home.defaults": (
         "年度不填时按台账中的日期确定;截至日期不填时为今天(或年度最后一天)。",
@@ -527,6 +532,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.verdict.changes": (
         "对账销号:本次核查销号{closed}项,新增整改事项{opened}项。",
         "Reconciled: {closed} item(s) closed, {opened} new item(s).",
+    ),
+    "serve.verdict.opened": (
+        "已在整改台账中列出{opened}项整改事项;整改后再次上传台账即可对账销号。",
+        "{opened} item(s) entered in the rectification ledger; upload the ledger again once fixed to close them.",
     ),
     "serve.verdict.units": ("各单位情况", "Units"),
     "serve.verdict.not_submitted": ("未报送", "not submitted"),
