@@ -195,7 +195,7 @@ def test_column_of_mixed_text(shape: str) -> None:
     assert minutes.type == pa.int32()
     assert days.to_pylist() == MIXED_DAYS
     assert minutes.to_pylist() == MIXED_MINUTES
-    assert errors == MIXED_ERRORS
+    assert {row: reason.text("en") for row, reason in errors.items()} == MIXED_ERRORS
 
 
 CASES = [case[1] for case in ACCEPTED] + [case[1] for case in REJECTED]
@@ -210,10 +210,10 @@ def test_column_agrees_with_parse_when() -> None:
             when = parse_when(text)
         except DateError as err:
             blank = not text.strip()
-            assert (days[row].as_py(), minutes[row].as_py(), errors.get(row)) == (
+            assert (days[row].as_py(), minutes[row].as_py(), errors.get(row)) == (  # the same Message
                 None,
                 None,
-                None if blank else str(err),
+                None if blank else err.message,
             ), text
         else:
             assert (days[row].as_py(), minutes[row].as_py(), row in errors) == (when.day, when.minute, False), text
@@ -243,7 +243,10 @@ def test_zoned_timestamps_give_the_local_day_and_time() -> None:
 def test_numbers_are_read_as_text() -> None:
     days, _minutes, errors = parse_when_column(pa.array([45366, 20240315, None]))
     assert days.to_pylist() == [None, D(2024, 3, 15), None]
-    assert errors == {0: "'45366' looks like an Excel serial number, not a date; format the column as a date"}
+    assert {row: reason.text("en") for row, reason in errors.items()} == {
+        0: "'45366' looks like an Excel serial number, not a date; format the column as a date"
+    }
+    assert errors[0].text("zh") == "“45366”是 Excel 日期序号而非日期,请将该列设为日期格式"
 
 
 def test_empty_and_all_null_columns() -> None:
@@ -319,5 +322,9 @@ def test_a_weekday_note_is_accepted_when_it_matches(text, expected):
 
 
 def test_a_wrong_weekday_means_a_wrong_date():
-    with pytest.raises(DateError, match=r"^weekday in '2024年3月15日\(周一\)' does not match: that day is 周五$"):
+    # The English reason names the day in English (no Chinese beyond the quoted cell), the Chinese one as 周五
+    with pytest.raises(
+        DateError, match=r"^weekday in '2024年3月15日\(周一\)' does not match: that day is a Friday$"
+    ) as info:
         parse_when("2024年3月15日(周一)")
+    assert info.value.message.text("zh") == "“2024年3月15日(周一)”中的星期与日期不符:该日是周五"

@@ -328,24 +328,35 @@ def test_mapping_names_unusual_headers(tmp_path):
 
 
 BAD = [
-    ("empty", b"", "t.csv:", "empty ledger"),
-    ("blank-lines", b"\r\n\r\n  \r\n", "t.csv:", "empty ledger"),
-    ("header-only", "日期,活动类型,单位\r\n".encode(), "t.csv:1:", "header but no rows"),
-    ("no-date-column", "时间段,活动类型\r\n上午,学习\r\n".encode("gbk"), "t.csv:1:", "missing required column(s) date"),
-    ("binary", bytes(range(256)) * 4, "t.csv:", "binary data"),
-    ("bad-number", "日期,活动类型,学时\r\n2024-01-01,学习,两小时\r\n".encode(), None, None),
+    ("empty", b"", "t.csv:", "empty ledger", "台账为空"),
+    ("blank-lines", b"\r\n\r\n  \r\n", "t.csv:", "empty ledger", "台账为空"),
+    ("header-only", "日期,活动类型,单位\r\n".encode(), "t.csv:1:", "header but no rows", "没有数据行"),
+    (
+        "no-date-column",
+        "时间段,活动类型\r\n上午,学习\r\n".encode("gbk"),
+        "t.csv:1:",
+        "missing required column(s) date",
+        "缺少必填列：date",
+    ),
+    ("binary", bytes(range(256)) * 4, "t.csv:", "binary data", "二进制数据"),
+    ("bad-number", "日期,活动类型,学时\r\n2024-01-01,学习,两小时\r\n".encode(), None, None, None),
 ]
 
 
-@pytest.mark.parametrize(("data", "where", "fragment"), [b[1:] for b in BAD if b[2]], ids=[b[0] for b in BAD if b[2]])
-def test_unusable_file_is_one_located_line(tmp_path, capsys, data, where, fragment):
+@pytest.mark.parametrize(
+    ("data", "where", "fragment", "chinese"), [b[1:] for b in BAD if b[2]], ids=[b[0] for b in BAD if b[2]]
+)
+def test_unusable_file_is_one_located_line(tmp_path, capsys, data, where, fragment, chinese):
     path = tmp_path / "t.csv"
     path.write_bytes(data)
     with pytest.raises(LedgerError) as info:
         read_ledger(path)
     assert str(info.value).startswith(str(path).replace("t.csv", where))
     assert fragment in str(info.value)
-    assert main(["log", "check", str(path)]) == 2
+    assert main(["log", "check", str(path)]) == 2  # the pack's language: Chinese
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(str(path).replace("t.csv", where)) and chinese in err[0], err
+    assert main(["log", "check", str(path), "--lang", "en"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and fragment in err[0] and "Traceback" not in err[0]
 

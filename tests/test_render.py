@@ -110,7 +110,10 @@ def result() -> Result:
         window=EvaluationWindow(**{"from": D(2024, 1, 1), "to": D(2024, 12, 31)}),
         as_of=D(2024, 12, 20),
         input=InputCounts(rows=14, matched=10, unmatched=2, rejected=2),
-        rejected=[RejectedRow(row=5, reason="unparseable date '2024-13-01'"), RejectedRow(row=6, reason="no date")],
+        rejected=[
+            RejectedRow.of(5, "date.unparseable", text="2024-13-01"),
+            RejectedRow.of(6, "row.no_date"),
+        ],
         unmatched=[
             UnmatchedRow(row=12, activity="@SUM(1)", suggestion=None),
             UnmatchedRow(row=13, activity="篮球赛", suggestion=None),
@@ -166,7 +169,7 @@ def test_xlsx_has_five_sheets_with_typed_cells(result):
     ]
     assert next([c.value for c in r] for r in book["无效行"].iter_rows(min_row=2)) == [
         5,
-        "无法识别的日期“2024-13-01”",  # the reader's English reason, in the workbook's language
+        "无法识别的日期“2024-13-01”",  # the reader's reason, in the workbook's language
     ]
 
 
@@ -242,23 +245,40 @@ def test_docx_report_reopens_with_the_same_parts(result):
     assert numbered[0].startswith("1. 2024「每年专题研究意识形态工作不少于2次」要求2,实际1(未达标)")
 
 
-@pytest.mark.parametrize(
-    ("reason", "zh"),
-    [
-        ("no date", "未填日期"),
-        ("empty activity", "活动类型为空"),
-        ("unparseable date '2024-13-01': no such day", "日期“2024-13-01”不存在"),
-        (
-            "imprecise date '2024年3月上旬': only the ten-day part of the month is given; write a day",
-            "日期“2024年3月上旬”只写到旬,请写明具体日期",
-        ),
-        ("学时 '两小时' is not a number", "学时“两小时”不是数字"),
-        ("summary row '合计', not an activity", "“合计”是合计行,不是活动"),
-        ("something new", "something new"),
-    ],
-)
-def test_rejected_reasons_read_in_chinese(reason, zh):
-    from checklist.render.words import reason_text
+def test_rejected_reasons_read_in_both_languages(tmp_path):
+    """The reader words each reason once, as a code and arguments; both languages come from it."""
+    from checklist import read_ledger
 
-    assert reason_text(reason, "zh") == zh
-    assert reason_text(reason, "en") == reason
+    path = tmp_path / "台账.csv"
+    rows = ["日期,活动类型,学时", ",学习,1", "2024-01-05,,1", "2024-13-01,学习,1", "2024年3月上旬,学习,1"]
+    rows += ["2024-03-05,学习,两小时", ",合计,6"]
+    path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    got = {r.row: (r.code, r.text("zh"), r.text("en"), r.reason) for r in read_ledger(path).rejected}
+    assert got == {
+        2: ("row.no_date", "未填日期", "no date", "no date"),
+        3: ("row.empty_activity", "活动类型为空", "empty activity", "empty activity"),
+        4: (
+            "date.no_such_day",
+            "日期“2024-13-01”不存在",
+            "unparseable date '2024-13-01': no such day",
+            "unparseable date '2024-13-01': no such day",
+        ),
+        5: (
+            "date.ten_days",
+            "日期“2024年3月上旬”只写到旬,请写明具体日期",
+            "imprecise date '2024年3月上旬': only the ten-day part of the month is given; write a day",
+            "imprecise date '2024年3月上旬': only the ten-day part of the month is given; write a day",
+        ),
+        6: (
+            "row.not_a_number",
+            "学时“两小时”不是数字",
+            "学时 '两小时' is not a number",
+            "学时 '两小时' is not a number",
+        ),
+        7: (
+            "row.summary",
+            "“合计”是合计行,不是活动",
+            "summary row '合计', not an activity",
+            "summary row '合计', not an activity",
+        ),
+    }

@@ -199,7 +199,11 @@ def test_cli_json_is_the_contract_shape(capsys):
         "records": [1, 2],
         "severity": "high",
     }
-    assert data["rejected"][0] == {"row": 16, "reason": "empty activity"}
+    assert data["rejected"][0] == {
+        "row": 16,
+        "reason": "empty activity",
+        "code": "row.empty_activity",
+    }  # code: DESIGN §7.1
 
 
 @pytest.mark.parametrize(
@@ -225,7 +229,10 @@ def test_exit_codes(args, code, capsys):
 def test_unreadable_ledger_exits_2_with_one_line(tmp_path, capsys):
     assert main(["evaluate", str(tmp_path / "missing.csv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "missing.csv" in err[0] and "cannot read ledger" in err[0]
+    assert len(err) == 1 and "missing.csv" in err[0] and "无法读取台账：找不到文件或文件夹" in err[0]
+    assert main(["evaluate", str(tmp_path / "missing.csv"), "--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "missing.csv" in err[0] and "cannot read ledger: no such file or folder" in err[0]
 
 
 def test_gbk_console_gets_chinese_table_without_crash():

@@ -15,9 +15,9 @@ PLACE = ("code", "file", "sheet", "ref")
 def placed_entry(values: dict[str, Any]) -> dict[str, Any]:
     """A rejected or unmatched entry as the JSON gives it: `code`, `file`, `sheet` and `ref` only when
     they say something (a single sheet's rows are known by `row` alone, as in revision 1)."""
-    if all(values.get(k) is None for k in PLACE):
-        return {k: v for k, v in values.items() if k not in PLACE}
-    return {k: v for k, v in values.items() if k != "code" or v is not None}
+    where = ("file", "sheet", "ref")
+    unplaced = all(values.get(k) is None for k in where)
+    return {k: v for k, v in values.items() if not (k in where and unplaced) and not (k == "code" and v is None)}
 
 
 class Placed(BaseModel):

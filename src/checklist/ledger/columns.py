@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from checklist.errors import LedgerError, Location, Problem
-from checklist.text import joined, say
+from checklist.text import Pair, joined, msg, os_reason, say
 
 # field -> accepted headers; compared after NFKC, trimming and case-folding.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -69,15 +69,15 @@ def load_mapping(path: str | Path) -> dict[str, str]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
     except OSError as err:
-        raise LedgerError(Problem(Location(shown), f"cannot read mapping: {err.strerror or err}")) from None
+        raise LedgerError(Problem(Location(shown), msg("mapping.cannot_read", reason=os_reason(err)))) from None
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise LedgerError(Problem(Location(shown), f"mapping is not valid UTF-8 YAML: {err}")) from None
+        raise LedgerError(Problem(Location(shown), msg("mapping.not_yaml", detail=str(err)))) from None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise LedgerError(Problem(Location(shown), "mapping must be 'field: header' lines, e.g. 'date: 会议日期'"))
+        raise LedgerError(Problem(Location(shown), msg("mapping.shape")))
     unknown = sorted(set(data) - set(SYNONYMS))
     if unknown:
         raise LedgerError(
-            Problem(Location(shown), f"unknown field(s) {', '.join(unknown)}; fields are {', '.join(SYNONYMS)}")
+            Problem(Location(shown), msg("mapping.unknown_field", unknown=unknown, fields=list(SYNONYMS)))
         )
     return {str(k): v for k, v in data.items()}
 
@@ -128,7 +128,11 @@ def missing_columns_problem(file: str, header_row: int, columns: ColumnMap, mapp
     """The error for a header row without a date or an activity column: what is accepted, the headers
     found (one line even when a cell holds a line break), and the closest one to each missing field."""
     missing = [f for f in REQUIRED if f not in columns.fields]
-    lang = "en"
+    zh, en = (_missing_text(missing, columns, mapping, lang) for lang in ("zh", "en"))
+    return Problem(Location(file, header_row), Pair("header.missing", zh, en))
+
+
+def _missing_text(missing: list[str], columns: ColumnMap, mapping: dict[str, str] | None, lang: str) -> str:
     sep = "；" if lang == "zh" else "; "
     wanted = sep.join(f"{f}: {(mapping or {}).get(f) or joined(SYNONYMS[f], lang, limit=20)}" for f in missing)
     shown = [_SPACE.sub(" ", h).strip() for h in columns.headers if h.strip()]
@@ -139,8 +143,7 @@ def missing_columns_problem(file: str, header_row: int, columns: ColumnMap, mapp
         for c in close.values()
         if c
     )
-    text = say("header.missing", lang, fields=", ".join(missing), wanted=wanted, found=found, hints=hints)
-    return Problem(Location(file, header_row), text, code="header.missing")
+    return say("header.missing", lang, fields=", ".join(missing), wanted=wanted, found=found, hints=hints)
 
 
 def find_header_row(rows: Sequence[Sequence[object]], mapping: dict[str, str] | None = None) -> int | None:

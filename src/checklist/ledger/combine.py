@@ -168,12 +168,5 @@ def _duplicates(table: pa.Table, notices: list[Notice], cite: Cite) -> pa.Array:
     for members in sorted(m for m in groups.values() if len(m) > 1):
         duplicate[members[1:]] = True
         cited = cite(np.array(members))
-        notices.append(
-            Notice(
-                kind="duplicate",
-                rows=cited,
-                message=f"rows {', '.join(map(str, cited))} are the same activity (unit, date, type, title); "
-                "counted once",
-            )
-        )
+        notices.append(Notice.of("duplicate", "warn.duplicate", cited, cited=cited))
     return pa.array(duplicate)

@@ -15,8 +15,8 @@ Accepted, after NFKC (so full-width digits and punctuation count as ASCII):
 Rejected with a reason quoting the text (trimmed, on one line, cut at 40 characters with '…'):
 unreal days, years outside 1900-2100, out-of-range times, imprecise dates (旬, quarter, half year, month
 or year only), date ranges and lists (``2024.3.15-3.16``, ``15日至16日``, ``15日、16日``), 5-digit Excel
-serial numbers exported as text, and everything else. The reason texts are matched by
-``checklist.render.words`` to translate them: keep the two in step.
+serial numbers exported as text, and everything else. Each reason is a `Message` (code and
+arguments, worded in both languages by checklist.text.catalogue: the `date.*` codes).
 """
 
 from __future__ import annotations
@@ -30,15 +30,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from checklist.text import Message, msg
+
 MIN_YEAR, MAX_YEAR = 1900, 2100
 _SHOWN_CHARS = 40
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 class DateError(ValueError):
-    """A date text that cannot be used; str(err) is the reason, one line, e.g.
+    """A date text that cannot be used; `message` is the reason (a Message), str(err) its English, e.g.
     "unparseable date '2024-13-01': no such day" or
     "imprecise date '2024年3月上旬': only the ten-day part of the month is given; write a day"."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message.text("en"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +98,10 @@ _MONTH_ONLY = re.compile(
 _YEAR_ONLY = re.compile(rf"{_YEAR}\s*(?:年度?)?")
 # (pattern searched anywhere, why it is not a day); the first that matches is the reason given.
 _IMPRECISE = (
-    (re.compile(r"[上中下]旬"), "only the ten-day part of the month is given; write a day"),
-    (re.compile(r"第?[一二三四1-4]季度?|[Qq][1-4]"), "only the quarter is given; write a day"),
-    (re.compile(r"[上下]半年"), "only the half year is given; write a day"),
-    (re.compile(r"[年月](?:初|中|底|末)"), "no day given; write a full date"),
+    (re.compile(r"[上中下]旬"), "date.ten_days"),
+    (re.compile(r"第?[一二三四1-4]季度?|[Qq][1-4]"), "date.quarter"),
+    (re.compile(r"[上下]半年"), "date.half_year"),
+    (re.compile(r"[年月](?:初|中|底|末)"), "date.no_day"),
 )
 
 # Fixed-width ISO, the shape exports write most, is read for a whole column at once as a matrix of
@@ -112,19 +118,18 @@ def parse_when(text: str) -> When:
     shown = _shown(text)
     norm = unicodedata.normalize("NFKC", text).strip()
     if not norm:
-        raise DateError("no date")
+        raise DateError(msg("row.no_date"))
     match = _date_match(norm)
     if match is None:
         raise DateError(_not_a_date(norm, shown))
     rest = norm[match.end() :]
     if _RANGE_REST.match(rest):
-        raise DateError(f"date range '{shown}': give one date per row")
+        raise DateError(msg("date.range", text=shown))
     day = _day(match, shown)
     weekday = _WEEKDAY.match(rest)
     if weekday:  # 2024年3月15日(周五): clerks note the weekday; a wrong one means a wrong date
         if _WEEKDAYS[weekday["w"]] != day.weekday():
-            named = "一二三四五六日"[day.weekday()]
-            raise DateError(f"weekday in '{shown}' does not match: that day is 周{named}")
+            raise DateError(msg("date.weekday", text=shown, weekday=msg(f"weekday.{day.weekday()}")))
         rest = rest[weekday.end() :]
     return When(day, _minute(rest, after_unit=bool(match.groupdict().get("unit")), shown=shown))
 
@@ -143,28 +148,28 @@ def _date_match(norm: str) -> re.Match[str] | None:
     return None
 
 
-def _not_a_date(norm: str, shown: str) -> str:
+def _not_a_date(norm: str, shown: str) -> Message:
     """The reason for a text with no full day in it: the most specific one we can give."""
     if _SERIAL.fullmatch(norm):
-        return f"'{shown}' looks like an Excel serial number, not a date; format the column as a date"
-    for pattern, why in _IMPRECISE:
+        return msg("date.serial", text=shown)
+    for pattern, code in _IMPRECISE:
         if pattern.search(norm):
-            return f"imprecise date '{shown}': {why}"
+            return msg(code, text=shown)
     if _MONTH_ONLY.fullmatch(norm) or _YEAR_ONLY.fullmatch(norm):
-        return f"imprecise date '{shown}': no day given; write a full date"
-    return f"unparseable date '{shown}'"
+        return msg("date.no_day", text=shown)
+    return msg("date.unparseable", text=shown)
 
 
 def _day(match: re.Match[str], shown: str) -> dt.date:
     year, month, day = _cn_year(match["y"]), _cn_int(match["m"]), _cn_int(match["d"])
     if month is None or day is None:
-        raise DateError(f"unparseable date '{shown}'")
+        raise DateError(msg("date.unparseable", text=shown))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateError(f"unparseable date '{shown}': year out of range")
+        raise DateError(msg("date.year_range", text=shown))
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise DateError(f"unparseable date '{shown}': no such day") from None
+        raise DateError(msg("date.no_such_day", text=shown)) from None
 
 
 def _cn_year(text: str) -> int:
@@ -194,15 +199,15 @@ def _minute(rest: str, *, after_unit: bool, shown: str) -> int | None:
     if not rest.strip():
         return None
     if not (after_unit or rest[0].isspace() or rest[0] in "Tt"):
-        raise DateError(f"unparseable date '{shown}'")
+        raise DateError(msg("date.unparseable", text=shown))
     clock = rest.strip()
     if clock[0] in "Tt":
         clock = clock[1:].lstrip()
     times = _clock_times(clock)
     if times is None:
-        raise DateError(f"unparseable time in '{shown}'" if _TIMEISH.search(clock) else f"unparseable date '{shown}'")
+        raise DateError(msg("date.bad_time" if _TIMEISH.search(clock) else "date.unparseable", text=shown))
     if not all(h <= 23 and m <= 59 and s <= 59 for h, m, s in times):
-        raise DateError(f"time out of range in '{shown}'")
+        raise DateError(msg("date.time_range", text=shown))
     hour, minute, _second = times[0]
     return hour * 60 + minute
 
@@ -243,7 +248,7 @@ def _with_period(period: str | None, hour: int) -> int:
 # ---------------------------------------------------------------- a column
 
 
-def parse_when_column(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array, dict[int, str]]:
+def parse_when_column(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array, dict[int, Message]]:
     """Vectorised: (date32 array, int32 minute-of-day array, {row index: reason} for every non-null,
     non-blank value that failed). Null or blank inputs give null date and minute and no error entry.
 
@@ -283,7 +288,7 @@ def _is_text(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
-def _from_timestamps(array: pa.Array) -> tuple[pa.Array, pa.Array, dict[int, str]]:
+def _from_timestamps(array: pa.Array) -> tuple[pa.Array, pa.Array, dict[int, Message]]:
     # The wall-clock day and time where the cell was written, not UTC.
     if array.type.tz is not None:
         array = pc.local_timestamp(array)
@@ -305,7 +310,7 @@ class _Parsed:
     days: np.ndarray  # int32 days since 1970-01-01, valid where ok
     minutes: np.ndarray  # int32
     ok: np.ndarray  # bool
-    reasons: dict[int, str]
+    reasons: dict[int, Message]
 
     @classmethod
     def empty(cls, size: int) -> _Parsed:
@@ -325,7 +330,7 @@ class _Parsed:
             rows.reasons = dict(zip(at.tolist(), map(self.reasons.__getitem__, codes[at].tolist()), strict=True))
         return rows
 
-    def arrays(self) -> tuple[pa.Array, pa.Array, dict[int, str]]:
+    def arrays(self) -> tuple[pa.Array, pa.Array, dict[int, Message]]:
         days = pa.array(self.days, mask=~self.ok).view(pa.date32())
         return days, pa.array(self.minutes, mask=self.minutes < 0), self.reasons
 
@@ -360,7 +365,7 @@ def _parse_values(texts: pa.Array) -> _Parsed:
         try:
             when = parse_when(text)
         except DateError as err:
-            parsed.reasons[i] = str(err)
+            parsed.reasons[i] = err.message
             continue
         parsed.days[i], parsed.ok[i] = when.day.toordinal() - _EPOCH_ORDINAL, True
         parsed.minutes[i] = -1 if when.minute is None else when.minute

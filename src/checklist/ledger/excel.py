@@ -71,4 +71,4 @@ def load_workbook(file: str, path: Path, only: list[str] | None = None) -> Workb
 
 
 def _error(file: str, code: str, **args: Any) -> LedgerError:
-    return LedgerError(Problem(Location(file), str(msg(code, **args))))
+    return LedgerError(Problem(Location(file), msg(code, **args)))

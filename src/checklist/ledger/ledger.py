@@ -28,7 +28,7 @@ from checklist.ledger.model import NO_UNIT, Ledger, PartContext
 from checklist.ledger.readers import RawTable, _cell_text, lines_in, read_tables
 from checklist.ledger.sources import Source, from_bytes, from_paths, read_binary
 from checklist.notice import Notice, RejectedRow
-from checklist.text import Message, msg, say, tidy
+from checklist.text import Message, msg, tidy
 
 SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "total")
 _NAME_SPLIT = re.compile(r"[、,，;；\s]+")
@@ -86,16 +86,14 @@ def read_ledger(
     elif isinstance(source, Sequence):
         ledger = _read_files(from_paths(list(source)), options, ", ".join(map(str, source)))
     else:
-        raise LedgerError(Problem(Location(name or "ledger"), say("input.type", "en", kind=type(source).__name__)))
+        raise LedgerError(Problem(Location(name or "ledger"), msg("input.type", kind=type(source).__name__)))
     return _finish(ledger, empty_ok)
 
 
 def _finish(ledger: Ledger, empty_ok: bool) -> Ledger:
     if not ledger.rows:
         if not empty_ok:
-            raise LedgerError(
-                Problem(Location(ledger.source, ledger.header_row), say("input.no_rows", "en"), code="input.no_rows")
-            )
+            raise LedgerError(Problem(Location(ledger.source, ledger.header_row), msg("input.no_rows")))
         ledger.notices.append(Notice.of("empty", "ledger.empty"))
     # Give back what parsing used and no longer needs (the raw text columns): Arrow's allocator
     # keeps freed pages for reuse, and evaluation would otherwise start on top of them.
@@ -210,9 +208,7 @@ def _note_misnamed(raw: RawTable, file: str, path: Path, kind: str) -> None:
     suffix = path.suffix.lower().lstrip(".")
     expected = {"xlsx": "xlsx", "xlsm": "xlsx", "xls": "xls", "csv": "csv", "txt": "csv", "jsonl": "jsonl"}
     if suffix in expected and expected[suffix] != kind:
-        raw.notices.append(
-            Notice(kind="format", rows=[], message=f"{file}: named .{suffix} but the content is {kind}; read as {kind}")
-        )
+        raw.notices.append(Notice.of("format", "warn.format", file=file, suffix=suffix, content=kind))
 
 
 # ---------------------------------------------------------------- normalisation
@@ -280,7 +276,7 @@ def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledg
     if any(f not in columns.fields for f in ("date", "activity")):
         raise LedgerError(missing_columns_problem(_where(context), raw.header_row, columns, options.mapping))
     if options.unit_name and "unit" in columns.fields:
-        raise UsageError(say("unit_name.with_column", "en", file=file, header=columns.header_of("unit")))
+        raise UsageError(msg("unit_name.with_column", file=file, header=columns.header_of("unit")))
     _encode_repetitive(raw, columns)
     notices = list(raw.notices)
     date_text, yearless = _with_years(raw, columns, context, options, notices)
@@ -288,14 +284,14 @@ def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledg
     no_date, no_activity = arrays.blank(date_text), arrays.blank(activity)
     blank = _blank_rows(raw, no_date & no_activity)
     dates, minutes, date_errors = parse_when_column(date_text)
-    reasons: dict[int, str | Message] = dict(date_errors)
+    reasons: dict[int, Message] = dict(date_errors)
     for i in yearless:
         reasons[i] = msg("date.no_year", text=date_text[i].as_py())
     summary = _summary_rows(raw, np.flatnonzero(no_date & ~blank))
     for i in np.flatnonzero(no_date & ~blank):
-        reasons.setdefault(int(i), summary.get(int(i), "no date"))
+        reasons.setdefault(int(i), summary.get(int(i)) or msg("row.no_date"))
     for i in np.flatnonzero(no_activity & ~blank):
-        reasons.setdefault(int(i), "empty activity")
+        reasons.setdefault(int(i), msg("row.empty_activity"))
     numeric: dict[str, pa.Array] = {}
     for name in NUMERIC:
         array = _column(raw, columns, name)
@@ -305,7 +301,7 @@ def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledg
         header = columns.header_of(name)
         for i, text in errors.items():
             if not blank[i]:
-                reasons.setdefault(i, f"{header} '{text}' is not a number")
+                reasons.setdefault(i, msg("row.not_a_number", header=header, text=text))
     keep = ~blank
     if reasons:
         keep[list(reasons)] = False
@@ -313,7 +309,7 @@ def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledg
     unit = _unit_source(raw, columns, context, options, notices)
     units = _rejected_units(raw, columns, list(reasons), unit)
     rejected = [_rejected(int(rows[i]), why, units.get(i)) for i, why in reasons.items()]
-    rejected += [RejectedRow(row=r, reason=why) for r, why in raw.unreadable]
+    rejected += [_rejected(r, why, None) for r, why in raw.unreadable]
     above = msg("row.above_header", header=raw.header_row)
     rejected += [_rejected(r, above, unit) for r in rows_above_header(raw.preamble)]
     rejected.sort(key=lambda r: r.row)
@@ -351,10 +347,8 @@ def _where(context: PartContext) -> str:
     return f"{file}[{context.sheet}]" if context.sheet and context.several_sheets else file
 
 
-def _rejected(row: int, why: str | Message, unit: str | None) -> RejectedRow:
-    if isinstance(why, Message):
-        return RejectedRow.of(row, why.code, unit_cell=unit, **why.args)
-    return RejectedRow(row=row, reason=why, unit=unit)
+def _rejected(row: int, why: Message, unit: str | None) -> RejectedRow:
+    return RejectedRow.of(row, why.code, unit_cell=unit, **why.args)
 
 
 def _with_years(
@@ -414,15 +408,15 @@ def _blank_rows(raw: RawTable, candidates: np.ndarray) -> np.ndarray:
     return blank
 
 
-def _summary_rows(raw: RawTable, no_date: np.ndarray) -> dict[int, str]:
+def _summary_rows(raw: RawTable, no_date: np.ndarray) -> dict[int, Message]:
     """A 合计/总计 line at the bottom is bookkeeping, not an activity: say so rather than 'no date'."""
-    found: dict[int, str] = {}
+    found: dict[int, Message] = {}
     for i in no_date[:1000]:
         for column in raw.columns:
             text = _nfkc(column[int(i)].as_py()).casefold()
             if text:
                 if any(text.startswith(w) for w in SUMMARY_WORDS):
-                    found[int(i)] = f"summary row '{text[:20]}', not an activity"
+                    found[int(i)] = msg("row.summary", text=text[:20])
                 break
     return found
 
@@ -482,9 +476,7 @@ def _units(
     blank_units = np.flatnonzero(arrays.blank(encoded))
     if len(blank_units):
         cited = rows.to_numpy()[blank_units].tolist()
-        notices.append(
-            Notice(kind="unit", rows=cited, message=f"{len(cited)} row(s) have no unit; counted under '{NO_UNIT}'")
-        )
+        notices.append(Notice.of("unit", "warn.no_unit", cited, count=len(cited), name=NO_UNIT))
     return units
 
 
@@ -498,11 +490,8 @@ def _recorded_at(
     if errors:
         cited = [int(rows[i].as_py()) for i in sorted(errors)]
         notices.append(
-            Notice(
-                kind="recorded_at",
-                rows=cited,
-                message=f"{len(cited)} row(s) have an unreadable {columns.header_of('recorded_at')}; "
-                "the rows are kept without it",
+            Notice.of(
+                "recorded_at", "warn.recorded_at", cited, count=len(cited), header=columns.header_of("recorded_at")
             )
         )
     return recorded

@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 from checklist.errors import LedgerError, Location, Problem, UsageError
 from checklist.ledger.columns import find_header_row, first_nonblank_row
 from checklist.notice import Notice
-from checklist.text import say
+from checklist.text import Message, msg, os_reason
 
 if TYPE_CHECKING:
     from checklist.ledger.excel import Sheet
@@ -42,7 +42,7 @@ class RawTable:
     rows: pa.Array  # int32 spreadsheet row number of each record
     notices: list[Notice] = field(default_factory=list)
     preamble: list[list[str]] = field(default_factory=list)  # rows above the header
-    unreadable: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): no cells to use
+    unreadable: list[tuple[int, Message]] = field(default_factory=list)  # (row, reason): no cells to use
 
 
 def sniff_kind(path: Path, head: bytes) -> str:
@@ -60,7 +60,7 @@ def sniff_kind(path: Path, head: bytes) -> str:
 def check_text(file: str, head: bytes) -> None:
     """Refuse binary data early: NUL bytes never occur in CSV exports (UTF-16 aside, handled first)."""
     if b"\x00" in head[:4096]:
-        raise LedgerError(Problem(Location(file), "not a ledger: binary data (expected CSV, XLSX, XLS or JSON Lines)"))
+        raise LedgerError(Problem(Location(file), msg("ledger.binary")))
 
 
 def detect_encoding(head: bytes) -> str:
@@ -146,7 +146,7 @@ def _preview_rows(path: Path, encoding: str, delimiter: str) -> tuple[list[list[
 
 def _locate_header(file: str, preview: list[list[str]], mapping: dict[str, str] | None) -> int:
     if not any(any(cell.strip() for cell in row) for row in preview):
-        raise LedgerError(Problem(Location(file), "empty ledger: no header row and no data"))
+        raise LedgerError(Problem(Location(file), msg("ledger.no_data")))
     found = find_header_row(preview, mapping)
     return first_nonblank_row(preview) if found is None else found
 
@@ -202,7 +202,7 @@ def read_csv(
         raw = _read_csv_python(path, encoding, delimiter, header_index, headers)
     raw.preamble = [list(r) for r in preview[:header_index]]
     if encoding == "gb18030":
-        raw.notices.append(Notice(kind="encoding", rows=[], message=f"{file}: read as GBK/GB18030 text"))
+        raw.notices.append(Notice.of("encoding", "warn.encoding", file=file))
     return raw
 
 
@@ -269,22 +269,9 @@ def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: in
                 _flush(cells, chunks)
     _flush(cells, chunks)
     if garbled:
-        notices.append(
-            Notice(
-                kind="encoding",
-                rows=garbled,
-                message=f"{len(garbled)} row(s) had bytes invalid in {encoding}; they were replaced by '\ufffd'",
-            )
-        )
+        notices.append(Notice.of("encoding", "warn.garbled", garbled, count=len(garbled), encoding=encoding))
     if too_long:
-        notices.append(
-            Notice(
-                kind="ragged",
-                rows=too_long,
-                message=f"{len(too_long)} row(s) have more cells than the header's {width}; "
-                "the extra cells are ignored",
-            )
-        )
+        notices.append(Notice.of("ragged", "warn.ragged", too_long, count=len(too_long), width=width))
     columns = [pa.concat_arrays(c) if c else pa.array([], type=pa.string()) for c in chunks]
     return RawTable(headers, header_index + 1, columns, pa.array(rows, type=pa.int32()), notices)
 
@@ -345,10 +332,10 @@ def read_excel(file: str, path: Path, sheets: Sequence[str] | None, mapping: dic
     book = load_workbook(file, path, list(sheets or ()) or None)
     names = book.names
     if not names:
-        raise LedgerError(Problem(Location(file), say("sheet.none", "en"), code="sheet.none"))
+        raise LedgerError(Problem(Location(file), msg("sheet.none")))
     unknown = [s for s in sheets or () if s not in names]
     if unknown:  # a usage error: the caller named a sheet this workbook does not have
-        raise UsageError(f"{file}: " + say("sheet.unknown", "en", sheet=unknown[0], sheets=names))
+        raise UsageError(msg("sheet.unknown_in", file=file, sheet=unknown[0], sheets=names))
     found = SheetTables([], [], names)
     first: tuple[str, list[list[str]]] | None = None
     for sheet in book.sheets:
@@ -362,7 +349,7 @@ def read_excel(file: str, path: Path, sheets: Sequence[str] | None, mapping: dic
         found.read.append((name, _sheet_table(text, header_index)))
     if not found.read:
         if first is None:
-            raise LedgerError(Problem(Location(file), "empty ledger: no header row and no data"))
+            raise LedgerError(Problem(Location(file), msg("ledger.no_data")))
         name, text = first
         found.read.append((name, _sheet_table(text, first_nonblank_row(text))))
         found.skipped.remove(name)
@@ -394,7 +381,7 @@ def read_jsonl(file: str, path: Path) -> RawTable:
     headers: dict[str, int] = {}
     records: list[dict[str, Any]] = []
     rows: list[int] = []
-    bad: list[tuple[int, str]] = []
+    bad: list[tuple[int, Message]] = []
     with path.open("r", encoding="utf-8-sig", errors="replace") as stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
@@ -402,17 +389,17 @@ def read_jsonl(file: str, path: Path) -> RawTable:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as err:
-                bad.append((number, f"invalid JSON: {err.msg} at column {err.colno}"))
+                bad.append((number, msg("row.invalid_json", detail=err.msg, column=err.colno)))
                 continue
             if not isinstance(obj, dict):
-                bad.append((number, "a JSON Lines record must be an object"))
+                bad.append((number, msg("row.json_not_object")))
                 continue
             for key in obj:
                 headers.setdefault(str(key), len(headers))
             records.append(obj)
             rows.append(number)
     if not records and not bad:
-        raise LedgerError(Problem(Location(file), "empty ledger: no records"))
+        raise LedgerError(Problem(Location(file), msg("ledger.empty_jsonl")))
     names = list(headers)
     columns = [pa.array([_cell_text(_json_value(r.get(n))) for r in records], type=pa.string()) for n in names]
     return RawTable(names, 0, columns, pa.array(rows, type=pa.int32()), unreadable=bad)
@@ -458,9 +445,11 @@ def read_tables(
         with path.open("rb") as stream:
             head = stream.read(SNIFF_BYTES)
     except OSError as err:
-        raise LedgerError(Problem(Location(file), f"cannot read {noun}: {err.strerror or err}")) from None
+        raise LedgerError(
+            Problem(Location(file), msg("file.cannot_read", noun=msg(f"noun.{noun}"), reason=os_reason(err)))
+        ) from None
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise LedgerError(Problem(Location(file), f"empty {noun}: the file has no content"))
+        raise LedgerError(Problem(Location(file), msg("file.empty", noun=msg(f"noun.{noun}"))))
     kind = sniff_kind(path, head)
     if kind in ("xlsx", "xls"):
         return kind, read_excel(file, path, sheets, mapping)

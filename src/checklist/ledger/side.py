@@ -11,6 +11,7 @@ from checklist.errors import LedgerError, Location, Problem
 from checklist.ledger.columns import norm
 from checklist.ledger.dates import DateError, parse_when
 from checklist.ledger.readers import read_raw
+from checklist.text import msg
 
 ROSTER = {
     "unit": ("unit", "单位", "支部", "部门"),
@@ -83,13 +84,10 @@ def _records(path: str | Path, spec: dict[str, tuple[str, ...]], required: tuple
                 break
     missing = [f for f in required if f not in index]
     if missing:
-        found = ", ".join(h for h in raw.headers if h) or "none"
-        raise LedgerError(
-            Problem(
-                Location(file, raw.header_row),
-                f"missing column(s) {', '.join(missing)}; expected headers {','.join(spec)}; found: {found}",
-            )
-        )
+        found = ", ".join(h for h in raw.headers if h) or msg("header.none_found")
+        expected = ",".join(spec)
+        problem = msg("side.missing_columns", missing=missing, expected=expected, found=found)
+        raise LedgerError(Problem(Location(file, raw.header_row), problem))
     columns = {f: raw.columns[i].to_pylist() for f, i in index.items()}
     out = []
     for k, row in enumerate(raw.rows.to_pylist()):
@@ -105,12 +103,12 @@ def _date(file: str, row: int, field: str, text: str) -> dt.date | None:
     try:
         return parse_when(text).day
     except DateError as err:
-        raise LedgerError(Problem(Location(file, row), f"{field}: {err}")) from None
+        raise LedgerError(Problem(Location(file, row), msg("side.bad_date", field=field, reason=err.message))) from None
 
 
 def _need(file: str, row: int, values: dict[str, str], field: str) -> str:
     if not values.get(field):
-        raise LedgerError(Problem(Location(file, row), f"{field} is empty"))
+        raise LedgerError(Problem(Location(file, row), msg("side.empty", field=field)))
     return values[field]
 
 
@@ -137,7 +135,7 @@ def read_units(path: str | Path) -> list[UnitInfo]:
     for row, v in _records(path, UNITS, ("unit",)):
         unit = norm_unit(_need(file, row, v, "unit"))
         if unit in seen:
-            raise LedgerError(Problem(Location(file, row), f"unit '{unit}' is listed twice (also row {seen[unit]})"))
+            raise LedgerError(Problem(Location(file, row), msg("side.unit_twice", unit=unit, other=seen[unit])))
         seen[unit] = row
         info = UnitInfo(
             unit=unit,
@@ -147,7 +145,7 @@ def read_units(path: str | Path) -> list[UnitInfo]:
             dissolved=_date(file, row, "dissolved", v.get("dissolved", "")),
         )
         if info.established and info.dissolved and info.dissolved < info.established:
-            raise LedgerError(Problem(Location(file, row), "dissolved is before established"))
+            raise LedgerError(Problem(Location(file, row), msg("side.dissolved_before")))
         units.append(info)
     return units
 
@@ -160,7 +158,7 @@ def read_waivers(path: str | Path) -> list[Waiver]:
         end = _date(file, row, "to", _need(file, row, v, "to"))
         assert start is not None and end is not None
         if end < start:
-            raise LedgerError(Problem(Location(file, row), "to is before from"))
+            raise LedgerError(Problem(Location(file, row), msg("side.to_before_from")))
         waivers.append(
             Waiver(
                 unit=norm_unit(_need(file, row, v, "unit")),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from checklist.errors import LedgerError, Location, Problem
-from checklist.text import say
+from checklist.text import msg
 
 LEDGER_SUFFIXES = (".csv", ".xlsx", ".xls", ".jsonl")
 LOCK_PREFIX = "~$"  # Office and WPS keep `~$台账.xlsx` beside an open workbook
@@ -37,7 +37,7 @@ class Source:
 
 
 def _problem(where: str, code: str, **args: Any) -> LedgerError:
-    return LedgerError(Problem(Location(where), say(code, "en", **args), code=code))
+    return LedgerError(Problem(Location(where), msg(code, **args)))
 
 
 def in_folder(folder: Path) -> list[Path]:

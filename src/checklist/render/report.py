@@ -22,7 +22,7 @@ from checklist.render.assessment import (
     unsubmitted_line,
 )
 from checklist.render.common import near_miss_text, percent, previous_scores, rectifications, rule_title
-from checklist.render.words import STATUS, STATUS_ORDER, num, reason_text
+from checklist.render.words import STATUS, STATUS_ORDER, num
 from checklist.result import Finding, Result
 from checklist.text import say
 
@@ -215,7 +215,7 @@ def _next_steps(result: Result, t: dict, lang: str) -> list[Block]:
 
 
 def _annex(result: Result, t: dict, lang: str) -> list[Block]:
-    rejected = [t["row"].format(row=r.row, reason=reason_text(r.reason, lang)) for r in result.rejected] or [t["none"]]
+    rejected = [t["row"].format(row=r.row, reason=r.text(lang)) for r in result.rejected] or [t["none"]]
     counts: dict[str, list[int]] = defaultdict(list)
     hints: dict[str, str | None] = {}
     for u in result.unmatched:

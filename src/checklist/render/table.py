@@ -18,7 +18,7 @@ from checklist.render.assessment import (
     unsubmitted_line,
 )
 from checklist.render.common import finding_message, near_miss_text, percent, previous_scores, rule_title
-from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num, reason_text
+from checklist.render.words import STATUS, STATUS_ORDER, WORDS, notice_line, num
 from checklist.result import Finding, Result
 from checklist.text import say
 
@@ -92,7 +92,9 @@ def _accounting(result: Result, lang: str) -> list[str]:
     lines = []
     if result.rejected:
         lines.append(f"{w['rejected_rows']} ({len(result.rejected)}):")
-        lines += [f"  {w['row']} {r.row}: {reason_text(r.reason, lang)}" for r in result.rejected[:MAX_LISTED]]
+        lines += [
+            "  " + say("render.row_line", lang, row=r.row, reason=r.text(lang)) for r in result.rejected[:MAX_LISTED]
+        ]
         if len(result.rejected) > MAX_LISTED:
             lines.append(f"  … +{len(result.rejected) - MAX_LISTED}")
     if result.unmatched:
@@ -104,7 +106,7 @@ def _accounting(result: Result, lang: str) -> list[str]:
             lines.append(f"  {activity} ×{n}{hint}")
     if result.warnings:
         lines.append(f"{w['warnings']} ({len(result.warnings)}):")
-        lines += [f"  [{n.kind}] {n.message}" for n in result.warnings[:MAX_LISTED]]
+        lines += ["  " + notice_line(n, lang) for n in result.warnings[:MAX_LISTED]]
     return lines
 
 

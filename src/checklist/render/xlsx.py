@@ -18,7 +18,7 @@ from checklist.render.common import (
     rule_title,
     safe_text,
 )
-from checklist.render.words import STATUS, reason_text
+from checklist.render.words import STATUS
 from checklist.result import Result
 from checklist.text import say
 
@@ -182,7 +182,7 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
     for row in result.unmatched:
         unmatched.add([row.row, row.activity, row.suggestion])
     for row in result.rejected:
-        rejected.add([row.row, reason_text(row.reason, lang)])
+        rejected.add([row.row, row.text(lang)])
     for sheet in sheets:
         sheet.finish()
     book.close()

@@ -70,6 +70,8 @@ class _Formatter(string.Formatter):
         self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "all" and isinstance(value, (list, tuple)):  # every item, however many
+            return joined(value, self.lang, limit=len(value))
         if format_spec:
             return super().format_field(value, format_spec)
         if isinstance(value, Message):
@@ -99,6 +101,28 @@ class Message:
         return self.text("zh")
 
 
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A message whose two sentences are assembled from parts up front (lists of headers, hints),
+    with its catalogue code; reads like a Message: `text(lang)`."""
+
+    code: str
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def __str__(self) -> str:
+        return self.zh
+
+
+def template(code: str, lang: str) -> str:
+    """The raw template of `code` in `lang`, for words renderers fill in themselves (column heads)."""
+    zh, en = CATALOGUE[code]
+    return zh if lang == "zh" else en
+
+
 def msg(code: str, **args: Any) -> Message:
     """Message(code, args), checked against the catalogue at once so a typo fails where it is made."""
     if code not in CATALOGUE:
@@ -109,6 +133,15 @@ def msg(code: str, **args: Any) -> Message:
 def say(code: str, lang: str = "zh", **args: Any) -> str:
     """The sentence for `code` in `lang` (shorthand for msg(code, **args).text(lang))."""
     return msg(code, **args).text(lang)
+
+
+def os_reason(err: OSError) -> Message:
+    """Why a file could not be opened, in words both languages have (strerror is English only)."""
+    import errno
+
+    codes = {errno.ENOENT: "os.not_found", errno.EACCES: "os.permission", errno.EISDIR: "os.is_dir"}
+    code = codes.get(err.errno or 0)
+    return msg(code) if code else msg("os.other", detail=err.strerror or str(err))
 
 
 def system_lang(environ: Mapping[str, str] | None = None) -> Lang:
@@ -131,4 +164,19 @@ def system_lang(environ: Mapping[str, str] | None = None) -> Lang:
     return "en" if current.lower().startswith("en") else "zh"
 
 
-__all__ = ["LANGS", "Lang", "Message", "fold", "joined", "msg", "number", "say", "system_lang", "tidy", "whole"]
+__all__ = [
+    "LANGS",
+    "Lang",
+    "Message",
+    "Pair",
+    "fold",
+    "joined",
+    "msg",
+    "number",
+    "os_reason",
+    "say",
+    "system_lang",
+    "template",
+    "tidy",
+    "whole",
+]
