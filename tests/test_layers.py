@@ -18,7 +18,7 @@ FORBIDDEN = {
         "checklist.workflow",
     ),
     "ledger": ("checklist.engine", "checklist.render", "checklist.cli", "checklist.workflow"),
-    "calendar": ("checklist.engine", "checklist.render", "checklist.cli"),
+    "periods": ("checklist.engine", "checklist.render", "checklist.cli"),
     "engine": ("checklist.render", "checklist.cli", "checklist.workflow"),
     "result": ("checklist.engine", "checklist.render", "checklist.cli"),
     "render": ("checklist.engine", "checklist.ledger.ledger", "checklist.cli"),

@@ -28,9 +28,9 @@ def remind_options(p: argparse.ArgumentParser, h: o.Help) -> None:
 
 
 def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.calendar import fiscal_year_of
     from checklist.engine import evaluate
     from checklist.ledger import read_ledger
+    from checklist.periods import fiscal_year_of
     from checklist.workflow.remind import reminder_rows
 
     as_of = o.day(args.as_of, "--as-of") if args.as_of else dt.date.today()

@@ -31,8 +31,8 @@ def watch_options(p: argparse.ArgumentParser, h: o.Help) -> None:
 
 
 def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.calendar import fiscal_year_of, year_period
     from checklist.ledger.side import read_units
+    from checklist.periods import fiscal_year_of, year_period
     from checklist.stream.alerts import AlertRules
     from checklist.stream.monitor import Change, Monitor, record_day
     from checklist.stream.watch import records

@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 from typing_extensions import Unpack
 
 from checklist.assess import roll_up
-from checklist.calendar import fiscal_year_of, year_period
 from checklist.engine import events, frequency  # noqa: F401  (importing them registers their rule kinds)
 from checklist.engine.assessment import assess
 from checklist.engine.context import Context, from_day_number
@@ -31,6 +30,7 @@ from checklist.ledger import Ledger, arrays
 from checklist.ledger.side import Member, UnitInfo, Waiver
 from checklist.notice import Notice
 from checklist.pack.model import Pack
+from checklist.periods import fiscal_year_of, year_period
 from checklist.result import (
     VIOLATIONS,
     Comparison,

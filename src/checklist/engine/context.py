@@ -10,11 +10,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from checklist.calendar import Period
 from checklist.engine.conditions import number_column
 from checklist.ledger import Ledger
 from checklist.ledger.side import Member, UnitInfo
 from checklist.pack.model import Pack, RuleBase
+from checklist.periods import Period
 
 EPOCH = dt.date(1970, 1, 1)
 

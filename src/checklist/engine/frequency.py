@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checklist.calendar import Period, counting_interval, is_public_holiday, periods
 from checklist.engine.conditions import describe, where_mask
 from checklist.engine.context import Context, day_number, from_day_number
 from checklist.engine.findings import finding
@@ -18,6 +17,7 @@ from checklist.engine.messages import amount
 from checklist.ledger import split_names
 from checklist.pack.explain import label
 from checklist.pack.model import FrequencyRule
+from checklist.periods import Period, counting_interval, is_public_holiday, periods
 from checklist.result import Finding, NearMiss, Outlook, Status
 
 NEAR_MISS_DAYS = 7

@@ -22,10 +22,6 @@ Severity = Literal["high", "medium", "low"]
 RuleKind = Literal["frequency", "deadline", "response", "precedence", "evidence"]
 RULE_KINDS: tuple[str, ...] = get_args(RuleKind)
 
-# Ledger fields a rule may name; any other name refers to an extra ledger column by its header.
-LEDGER_FIELDS = ("date", "unit", "activity", "title", "participants", "evidence", "recorded_at", "id")
-NUMERIC_FIELDS = ("hours", "present", "expected")
-
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 

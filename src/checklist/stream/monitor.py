@@ -15,13 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from checklist.calendar import Period, counting_interval, periods
 from checklist.engine.match import Matcher
 from checklist.errors import UsageError
 from checklist.ledger.columns import ColumnMap, map_columns
 from checklist.ledger.dates import DateError, parse_when
 from checklist.ledger.side import UnitInfo
 from checklist.pack.model import DeadlineRule, EvidenceRule, FrequencyRule, Pack, ResponseRule, RuleBase
+from checklist.periods import Period, counting_interval, periods
 
 NO_UNIT = "-"
 

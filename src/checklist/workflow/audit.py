@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow.compute as pc
 
-from checklist.calendar import fiscal_year_of, period_containing, year_period
 from checklist.engine.match import category_masks
 from checklist.ledger import Ledger, arrays
 from checklist.pack.model import FrequencyRule, Pack
+from checklist.periods import fiscal_year_of, period_containing, year_period
 
 BACKFILL_DAYS = 30
 CRAM_DAYS = 28

@@ -6,9 +6,9 @@ import datetime as dt
 
 from icalendar import Event
 
-from checklist.calendar import counting_interval, periods, year_period
 from checklist.pack.explain import explain
 from checklist.pack.model import DeadlineRule, FrequencyRule, Pack
+from checklist.periods import counting_interval, periods, year_period
 from checklist.result import Finding
 
 FREQ = {

@@ -9,8 +9,6 @@ from functools import cache
 
 from checklist.pack.model import Window
 
-ONE_DAY = dt.timedelta(days=1)
-
 
 @dataclass(frozen=True, slots=True, order=True)
 class Period:
