@@ -89,13 +89,13 @@ def test_the_quarter_workbook_says_where_its_unit_and_years_came_from(tmp_path):
     by_kind: dict[str, list] = {}
     for n in ledger.notices:
         by_kind.setdefault(n.kind, []).append(n)
-    assert [n.code for n in by_kind["unit"]] == ["unit.from_line"] * 4
+    assert [n.code for n in by_kind["unit"]] == ["unit.from_line"]  # once for the workbook, not per sheet
     assert "城关镇党委" in by_kind["unit"][0].text("zh") and "填报单位" in by_kind["unit"][0].text("zh")
     # 3月28日 (row 4 of 一季度), 6月25日, 9月21日 and 12月26日 took 2024 from the title row, not from the
     # 填报日期 2025 beside the unit.
-    years = by_kind["date"]
-    assert [n.rows for n in years] == [["一季度!4"], ["二季度!5"], ["三季度!6"], ["四季度!7"]]
-    assert all("2024" in n.message and "row 1" in n.message for n in years)
+    (years,) = by_kind["date"]
+    assert years.rows == ["一季度!4", "二季度!5", "三季度!6", "四季度!7"]
+    assert years.text("zh") == "4行日期未写年份，按2024年计（年份取自表头上方第1行的标题）"
     assert ledger.table.filter(pa.compute.equal(ledger.table["id"], "四季度!4"))["date"].to_pylist() == [
         dt.date(2024, 12, 26)
     ]
@@ -185,8 +185,9 @@ def test_a_unit_is_named_by_the_option_else_the_file_name_and_never_escaped(tmp_
     assert named.table["unit"].to_pylist() == ["县农业农村局"]
     with_column = tmp_path / "u.csv"
     with_column.write_text("单位,日期,活动类型\n甲,2024-03-01,专题研究\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="--unit-name"):
+    with pytest.raises(UsageError) as caught:
         read_ledger(with_column, unit_name="乙")
+    assert caught.value.args[0].code == "unit_name.with_column" and "单位" in caught.value.args[0].text("en")
     # Spreadsheet-injection guarding is for formulas, not for a dash.
     assert safe_text("-") == "-" and safe_text("-1+2") == "'-1+2" and safe_text("=SUM(A1)") == "'=SUM(A1)"
 
@@ -299,3 +300,52 @@ def test_rows_and_arrow_tables_with_the_field_names_are_ledgers():
         assert ledger.table["date"].to_pylist() == [dt.date(2024, 3, 1), dt.date(2024, 9, 1)]
         assert ledger.table["hours"].to_pylist() == [None, 1.5]
         assert [(r.row, r.reason) for r in ledger.rejected] == [(4, "unparseable date 'bad'")]
+
+
+def test_the_cli_reads_several_paths_repeated_sheets_and_a_unit_name(tmp_path, capsys):
+    from checklist.cli import main
+
+    root = _folder(tmp_path)
+    extra = tmp_path / "县文旅局.csv"
+    extra.write_text("日期,活动类型\n2024-03-01,专题研究意识形态工作\n", encoding="utf-8")
+    assert main(["evaluate", str(root), str(extra), "--year", "2024", "--as-of", "2024-12-31", "--format", "json"]) in (
+        0,
+        1,
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert [f["file"] for f in data["input"]["files"]][-1] == "县文旅局.csv"
+    assert data["input"]["rows"] == 20 + 1
+    book = root / "城关镇党委.xlsx"
+    argv = ["log", "check", str(book), "--sheet", "一季度", "--sheet", "二季度", "--lang", "en"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "6" in out  # 3 + 3 rows of the two quarters
+    assert main(["log", "check", str(root / "县教育局" / "台账.csv"), "--unit-name", "甲", "--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--unit-name" in err[0]
+
+
+def test_the_cli_evaluates_listed_units_of_a_header_only_ledger(tmp_path, capsys):
+    from checklist.cli import main
+
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("单位,日期,活动类型\n", encoding="utf-8")
+    units = tmp_path / "units.csv"
+    units.write_text("unit,type,parent,established,dissolved\n城关镇党委,,,,\n", encoding="utf-8")
+    argv = [
+        "evaluate",
+        str(ledger),
+        "--units",
+        str(units),
+        "--year",
+        "2024",
+        "--as-of",
+        "2024-12-31",
+        "--format",
+        "json",
+    ]
+    assert main(argv) == 1  # every duty of the year is a gap
+    data = json.loads(capsys.readouterr().out)
+    assert data["input"]["rows"] == 0 and [u["unit"] for u in data["units"]] == ["城关镇党委"]
+    assert "empty" in [w["kind"] for w in data["warnings"]]
+    assert main(["evaluate", str(ledger), "--year", "2024"]) == 2

@@ -49,6 +49,11 @@ class Notice(BaseModel):
         notice._said = said
         return notice
 
+    @property
+    def said(self) -> Message | None:
+        """The catalogue message, when the notice was made from one."""
+        return self._said
+
     def citing(self, rows: list[RowRef]) -> Notice:
         """The same notice citing `rows` (references instead of row numbers, when several tables are read)."""
         moved = self.model_copy(update={"rows": rows})

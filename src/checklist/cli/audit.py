@@ -26,11 +26,10 @@ def audit_options(p: argparse.ArgumentParser, h: o.Help) -> None:
 
 
 def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.ledger import read_ledger
     from checklist.workflow.audit import audit
 
     pack = o.load_rules(args)
-    ledger = read_ledger(args.log, sheet=args.sheet, mapping=args.mapping)
+    ledger = o.read_log(args)
     found = audit(ledger, pack, backfill_days=int(args.backfill_days))
     lang = o.lang_of(args)
     if args.format == "json":

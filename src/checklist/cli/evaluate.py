@@ -75,14 +75,13 @@ def checked(args: argparse.Namespace) -> str:
 def run_evaluation(args: argparse.Namespace, keep: dict | None = None) -> tuple[Result, Pack]:
     """Read, evaluate (and audit). `keep`, when given, receives the ledger (for --split-by)."""
     from checklist.engine import evaluate
-    from checklist.ledger import read_ledger
 
     lang = o.lang_of(args)
     progress(msg("cli.progress.rules"), lang)
     pack = o.load_rules(args)
     lang = o.lang_of(args)
     progress(msg("cli.progress.reading", path=args.log), lang)
-    ledger = read_ledger(args.log, sheet=args.sheet, mapping=args.mapping)
+    ledger = o.read_log(args)
     if keep is not None:
         keep["ledger"] = ledger
     progress(msg("cli.progress.evaluating", rows=ledger.rows), lang)

@@ -22,10 +22,9 @@ def check_options(p: argparse.ArgumentParser, h: o.Help) -> None:
 
 
 def cmd_log_check(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.ledger import read_ledger
     from checklist.logcheck import ledger_report
 
     pack = o.load_rules(args)
-    ledger = read_ledger(args.log, sheet=args.sheet, mapping=args.mapping)
+    ledger = o.read_log(args)
     out.write(ledger_report(ledger, pack, args.format))
     return 0

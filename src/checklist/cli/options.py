@@ -16,6 +16,7 @@ from checklist.errors import UsageError
 from checklist.text import msg, say
 
 if TYPE_CHECKING:
+    from checklist.ledger import Ledger
     from checklist.pack.model import Pack
 
 DEFAULT_PACK = "ideology-responsibility"
@@ -82,11 +83,27 @@ def add_rules(p: argparse.ArgumentParser, h: Help) -> None:
 
 
 def add_ledger(p: argparse.ArgumentParser, h: Help) -> None:
-    """LOG, --rules, --mapping, --sheet: how every ledger-reading command names its inputs."""
-    p.add_argument("log", metavar="LOG", help=h("log"))
+    """LOG..., --rules, --mapping, --sheet, --unit-name: how every ledger-reading command names its inputs."""
+    p.add_argument("log", metavar="LOG", nargs="+", help=h("log"))
     add_rules(p, h)
     p.add_argument("--mapping", metavar="FILE", help=h("mapping"))
-    p.add_argument("--sheet", metavar="NAME", help=h("sheet"))
+    p.add_argument("--sheet", metavar="NAME", action="append", help=h("sheet"))
+    p.add_argument("--unit-name", dest="unit_name", metavar="NAME", help=h("unit_name"))
+
+
+def read_log(args: argparse.Namespace) -> Ledger:
+    """The ledger of LOG... (files and folders, DESIGN §4.1); a header-only ledger is evaluated
+    when --units lists the units."""
+    from checklist.ledger import read_ledger
+
+    return read_ledger(
+        args.log,
+        sheet=args.sheet,
+        mapping=args.mapping,
+        unit_name=args.unit_name,
+        year=getattr(args, "year", None),
+        empty_ok=bool(getattr(args, "units", None)),
+    )
 
 
 def add_year(p: argparse.ArgumentParser, h: Help, name: str = "year") -> None:

@@ -40,12 +40,11 @@ def checked(args: argparse.Namespace) -> None:
 
 def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     from checklist.engine import evaluate
-    from checklist.ledger import read_ledger
     from checklist.workflow.plan import read_plan, update_plan, write_plan
 
     checked(args)
     pack = o.load_rules(args)
-    ledger = read_ledger(args.log, sheet=args.sheet, mapping=args.mapping)
+    ledger = o.read_log(args)
     existing = read_plan(args.ledger) if args.ledger else []
     as_of = o.day(args.as_of, "--as-of") if args.as_of else None
     result = evaluate(pack, ledger, year=args.year, as_of=as_of, units=args.unit, **o.side_inputs(args))

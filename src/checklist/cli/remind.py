@@ -29,13 +29,12 @@ def remind_options(p: argparse.ArgumentParser, h: o.Help) -> None:
 
 def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     from checklist.engine import evaluate
-    from checklist.ledger import read_ledger
     from checklist.periods import fiscal_year_of
     from checklist.workflow.remind import reminder_rows
 
     as_of = o.day(args.as_of, "--as-of") if args.as_of else dt.date.today()
     pack = o.load_rules(args)
-    ledger = read_ledger(args.log, sheet=args.sheet, mapping=args.mapping)
+    ledger = o.read_log(args)
     year = args.year if args.year is not None else fiscal_year_of(as_of, pack.calendar.year_start_month)
     result = evaluate(pack, ledger, year=year, as_of=as_of, units=args.unit, **o.side_inputs(args))
     titles = {r["id"]: r["title"] for r in result.rules}

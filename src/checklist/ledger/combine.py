@@ -49,6 +49,7 @@ def combine(parts: list[Part], *, several_files: bool, source: str) -> Ledger:
             for info, lg in zip(infos, ledgers, strict=True)
             for n in lg.notices
         ]
+    notices = _merged(notices)
     at = table.column_names.index("expected") + 1
     table = table.add_column(at, "duplicate", _duplicates(table, notices, cite))
     first = ledgers[0]
@@ -70,6 +71,31 @@ def combine(parts: list[Part], *, several_files: bool, source: str) -> Ledger:
         several_files=several_files,
         part_blank=[lg.blank_rows for lg in ledgers],
     )
+
+
+def _merged(notices: list[Notice]) -> list[Notice]:
+    """One notice where the sheets of a workbook each said the same: the unit's source once, and one
+    `date` notice per year and source citing every row it covers."""
+    out: list[Notice] = []
+    seen: dict[tuple, int] = {}
+    for n in notices:
+        said = n.said
+        if said is not None and n.code == "date.year_from":
+            key: tuple = (n.code, said.args["year"], said.args["source"].text("en"))
+        elif not n.rows:
+            key = (n.kind, n.message)
+        else:
+            out.append(n)
+            continue
+        if key not in seen:
+            seen[key] = len(out)
+            out.append(n)
+        elif n.rows:
+            first = out[seen[key]]
+            rows = [*first.rows, *n.rows]
+            args = {**first.said.args, "count": len(rows)} if first.said else {}
+            out[seen[key]] = Notice.of(first.kind, str(first.code), rows, **args)
+    return out
 
 
 def _citer(table: pa.Table, infos: list[PartInfo]) -> Cite:

@@ -214,7 +214,7 @@ def _integrity(result: Result, lang: str) -> str:
 
 def _data_problems(result: Result, lang: str) -> str:
     w = WORDS[lang]
-    rejected = "".join(f"<tr><td>{r.row}</td><td>{_t(r.text(lang))}</td></tr>" for r in result.rejected)
+    rejected = "".join(f"<tr><td>{_t(r.ref or r.row)}</td><td>{_t(r.text(lang))}</td></tr>" for r in result.rejected)
     unmatched = "".join(
         f"<tr><td>{u.row}</td><td>{_t(u.activity)}</td><td>{_t(u.suggestion or '')}</td></tr>"
         for u in result.unmatched[:500]

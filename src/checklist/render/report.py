@@ -215,7 +215,7 @@ def _next_steps(result: Result, t: dict, lang: str) -> list[Block]:
 
 
 def _annex(result: Result, t: dict, lang: str) -> list[Block]:
-    rejected = [t["row"].format(row=r.row, reason=r.text(lang)) for r in result.rejected] or [t["none"]]
+    rejected = [t["row"].format(row=r.ref or r.row, reason=r.text(lang)) for r in result.rejected] or [t["none"]]
     counts: dict[str, list[int]] = defaultdict(list)
     hints: dict[str, str | None] = {}
     for u in result.unmatched:

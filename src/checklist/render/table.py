@@ -93,7 +93,8 @@ def _accounting(result: Result, lang: str) -> list[str]:
     if result.rejected:
         lines.append(f"{w['rejected_rows']} ({len(result.rejected)}):")
         lines += [
-            "  " + say("render.row_line", lang, row=r.row, reason=r.text(lang)) for r in result.rejected[:MAX_LISTED]
+            "  " + say("render.row_line", lang, row=r.ref or r.row, reason=r.text(lang))
+            for r in result.rejected[:MAX_LISTED]
         ]
         if len(result.rejected) > MAX_LISTED:
             lines.append(f"  … +{len(result.rejected) - MAX_LISTED}")

@@ -182,7 +182,7 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
     for row in result.unmatched:
         unmatched.add([row.row, row.activity, row.suggestion])
     for row in result.rejected:
-        rejected.add([row.row, row.text(lang)])
+        rejected.add([row.ref or row.row, row.text(lang)])
     for sheet in sheets:
         sheet.finish()
     book.close()

@@ -130,7 +130,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "header.did_you_mean": ("“{found}”是否应为“{header}”？", "'{found}': did you mean '{header}'?"),
     "header.none_found": ("无", "none"),
-    "sheet.unknown": ("没有工作表“{sheet}”；现有工作表：{sheets}", "no sheet '{sheet}'; sheets: {sheets}"),
+    "header.hint": ("；{item}{more}", "; {item}{more}"),
+    "sheet.unknown": (
+        "{file}：没有工作表“{sheet}”；现有工作表：{sheets}",
+        "{file}: no sheet '{sheet}'; sheets: {sheets}",
+    ),
     "sheet.none": ("工作簿中没有工作表", "the workbook has no sheets"),
     "sheet.no_header": (
         "没有一个工作表含可识别的表头（需有日期列和活动类型列）；工作表：{sheets}",
@@ -493,10 +497,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.help.commands": ("命令", "commands"),
     "cli.help.debug": ("出现内部错误时显示完整的调试信息", "show the full traceback of an internal error"),
     "cli.help.lang": ("输出语言(默认:规则包的语言)", "language of the output (default: the pack's)"),
-    "cli.help.log": ("台账文件:CSV、XLSX、XLS 或 JSON Lines", "the ledger: CSV, XLSX, XLS or JSON Lines"),
+    "cli.help.log": (
+        "台账文件或文件夹(可多个):CSV、XLSX、XLS 或 JSON Lines",
+        "ledger files or folders (one or more): CSV, XLSX, XLS or JSON Lines",
+    ),
     "cli.help.rules": ("规则包的编号或路径(可重复)", "pack id or path (repeatable)"),
     "cli.help.mapping": ("YAML 文件,写明“字段: 表头”,用于不常见的表头", "YAML 'field: header' for unusual headers"),
-    "cli.help.sheet": ("工作簿中的工作表(默认:第一个)", "the sheet of a workbook (default: the first)"),
+    "cli.help.sheet": (
+        "只读工作簿中的该工作表(可重复;默认:每个有表头的工作表)",
+        "read only this sheet of a workbook (repeatable; default: every sheet with a header)",
+    ),
+    "cli.help.unit_name": (
+        "没有单位列的台账的单位名称(默认:“填报单位”行,否则文件名)",
+        "the unit of a ledger without a unit column (default: its 填报单位 line, else the file name)",
+    ),
     "cli.help.year": ("评估该(财政)年度,1900至2100", "evaluate this (fiscal) year, 1900 to 2100"),
     "cli.help.from": ("评估期起始日(与 --to 同用)", "window start (with --to)"),
     "cli.help.to": ("评估期截止日(与 --from 同用)", "window end (with --from)"),
