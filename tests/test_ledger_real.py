@@ -187,7 +187,7 @@ def test_a_unit_is_named_by_the_option_else_the_file_name_and_never_escaped(tmp_
     with_column.write_text("单位,日期,活动类型\n甲,2024-03-01,专题研究\n", encoding="utf-8")
     with pytest.raises(UsageError) as caught:
         read_ledger(with_column, unit_name="乙")
-    assert caught.value.args[0].code == "unit_name.with_column" and "单位" in caught.value.args[0].text("en")
+    assert caught.value.code == "unit_name.with_column" and "单位" in caught.value.text("en")
     # Spreadsheet-injection guarding is for formulas, not for a dash.
     assert safe_text("-") == "-" and safe_text("-1+2") == "'-1+2" and safe_text("=SUM(A1)") == "'=SUM(A1)"
 

@@ -227,7 +227,7 @@ def test_exit_codes(args, code, capsys):
 
 
 def test_unreadable_ledger_exits_2_with_one_line(tmp_path, capsys):
-    assert main(["evaluate", str(tmp_path / "missing.csv"), "--lang", "en"]) == 2
+    assert main(["evaluate", str(tmp_path / "missing.csv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "missing.csv" in err[0] and "无法读取台账：找不到文件或文件夹" in err[0]
     assert main(["evaluate", str(tmp_path / "missing.csv"), "--lang", "en"]) == 2

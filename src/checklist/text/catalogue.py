@@ -131,10 +131,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "header.did_you_mean": ("“{found}”是否应为“{header}”？", "'{found}': did you mean '{header}'?"),
     "header.none_found": ("无", "none"),
     "header.hint": ("；{item}{more}", "; {item}{more}"),
-    "sheet.unknown": (
-        "{file}：没有工作表“{sheet}”；现有工作表：{sheets}",
-        "{file}: no sheet '{sheet}'; sheets: {sheets}",
-    ),
     "sheet.none": ("工作簿中没有工作表", "the workbook has no sheets"),
     "sheet.no_header": (
         "没有一个工作表含可识别的表头（需有日期列和活动类型列）；工作表：{sheets}",
