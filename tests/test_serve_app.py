@@ -429,3 +429,19 @@ def test_a_units_list_marks_units_without_rows_not_submitted(client):
         ],
     )
     assert bad.status_code == 400 and "名单.csv:3" in bad.text and "checklist-serve-" not in bad.text
+
+
+def test_plan_page_filters_by_unit_and_downloads_that_list(client, evaluated):
+    page = client.get("/plan?unit=" + TOWN).text
+    rows = re.findall(r'<tr class="item.*?</tr>', page, flags=re.S)
+    assert rows and all(TOWN in r for r in rows)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/plan.xlsx?unit=" + TOWN).content)).worksheets[0]
+    units = {r[1] for r in book.iter_rows(min_row=2, values_only=True)}
+    assert units == {TOWN} and book.max_row - 1 == len(rows)
+
+
+def test_pages_run_no_script_and_cannot_be_framed(client):
+    response = client.get("/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "<script" not in response.text and "onchange=" not in response.text

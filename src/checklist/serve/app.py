@@ -30,6 +30,7 @@ from checklist.text import LANGS, number, say
 
 HERE = Path(__file__).parent
 SHOWN = 200  # rows of each list on the verdict page; a county's full lists are in the downloads
+SHOWN_PLAN = 500  # items on the 整改台账 page (one unit at a time shows all of a unit's)
 Handler = Callable[[Request], Awaitable[Response]]
 PLAN_STATUS_CODES = {"未整改": "open", "整改中": "progress", "已销号": "closed", "逾期": "overdue"}
 MEDIA = {
@@ -278,7 +279,8 @@ def _stem(result: Any, row: dict[str, Any], lang: str) -> str:
 
 
 def _file(data: bytes, name: str, media: str) -> Response:
-    disposition = f"attachment; filename=\"download\"; filename*=UTF-8''{quote(name)}"
+    ascii_name = "checklist" + Path(name).suffix
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
     return Response(data, media_type=media, headers={"Content-Disposition": disposition})
 
 
@@ -287,9 +289,16 @@ async def plan(request: Request) -> Response:
     page = page_of(request)
     who = page.who(request)
     assert who is not None
-    unit = request.query_params.get("unit")
+    unit = request.query_params.get("unit") or None
     items = await run_in_threadpool(page.store.items, [unit] if unit else None, who.units)
-    return page.render(request, "plan.html", items=items, unit=unit, statuses=library.plan_statuses())
+    if request.url.path.endswith(".xlsx"):
+        data = await run_in_threadpool(library.plan_workbook, items)
+        lang = page.lang_of(request)
+        return _file(data, f"{unit or say('serve.file.all', lang)}-{say('serve.file.plan', lang)}.xlsx", MEDIA["xlsx"])
+    units = await run_in_threadpool(page.store.units, who.units)
+    return page.render(
+        request, "plan.html", items=items, unit=unit, units=units, statuses=library.plan_statuses(), limit=SHOWN_PLAN
+    )
 
 
 @guarded
@@ -432,6 +441,38 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return page.render(request, "error.html", status=exc.status_code, message=exc.detail)
 
 
+# Pages run no script at all and load only what this server serves; nobody may frame them.
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'none'; object-src 'none'; "
+        b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every HTTP response (a pure ASGI middleware)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(
     store: Store,
     *,
@@ -446,6 +487,7 @@ def create_app(
         Route("/e/{eid:int}", verdict),
         Route("/e/{eid:int}/download/{kind}", download),
         Route("/plan", plan),
+        Route("/plan.xlsx", plan),
         Route("/plan/{iid:int}", item_page),
         Route("/plan/{iid:int}/edit", edit_item, methods=["POST"]),
         Route("/units/{unit}", unit_page),
@@ -459,12 +501,13 @@ def create_app(
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [
+        Middleware(SecurityHeaders),
         Middleware(
             SessionMiddleware,
             secret_key=store.secret(),
             session_cookie="checklist_session",
             same_site="strict",
-        )
+        ),
     ]
     app = Starlette(
         routes=routes,

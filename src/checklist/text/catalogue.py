@@ -757,6 +757,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "when the unit's ledger is uploaded again, fixed items close by themselves.",
     ),
     "serve.plan.save": ("保存", "Save"),
+    "serve.plan.all_units": ("全部单位", "All units"),
+    "serve.plan.show": ("显示", "Show"),
+    "serve.plan.shown": (
+        "此处显示前{shown}项,共{total}项;请选择单位查看,或下载整改台账。",
+        "The first {shown} of {total} are shown; choose a unit, or download the ledger.",
+    ),
+    "serve.file.all": ("全部单位", "all-units"),
     "serve.plan.closed_on": ("{day} 销号:{basis}", "closed {day}: {basis}"),
     "serve.plan.status.open": ("未整改", "open"),
     "serve.plan.status.progress": ("整改中", "in progress"),
