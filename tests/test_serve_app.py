@@ -445,3 +445,13 @@ def test_pages_run_no_script_and_cannot_be_framed(client):
     policy = response.headers["content-security-policy"]
     assert "script-src 'none'" in policy and "frame-ancestors 'none'" in policy
     assert "<script" not in response.text and "onchange=" not in response.text
+
+
+def test_row_reasons_keep_both_languages_after_storage(client, evaluated):
+    """The sample's row with 日期 2024-13-01 is rejected (no 13th month): the stored verdict says so in
+    the page's language, and so does the 自查报告 written later from the stored result."""
+    html = client.get(evaluated).text
+    assert "2024-13-01" in _row(html, "2024-13-01") and "不存在" in _row(html, "2024-13-01")
+    client.get("/lang/en")
+    html = client.get(evaluated).text
+    assert "no such day" in _row(html, "2024-13-01")

@@ -209,7 +209,8 @@ async def _evaluation(request: Request) -> tuple[Page, dict[str, Any]]:
 async def verdict(request: Request) -> Response:
     page, row = await _evaluation(request)
     lang = page.lang_of(request)
-    result = library.result_from_json(row["result"])
+    records = json.loads(row["records"])
+    result = library.result_from_json(row["result"], records)
     units = [u["unit"] for u in library.unit_rows(result)]
     items = await run_in_threadpool(page.store.items, units)
     changes = json.loads(row["changes"])
@@ -220,7 +221,7 @@ async def verdict(request: Request) -> Response:
         result=result,
         inputs=json.loads(row["inputs"]),
         options=json.loads(row["options"]),
-        records=json.loads(row["records"]),
+        records=library.row_info(records),
         unit_rows=library.unit_rows(result),
         rated=library.has_rating(result),
         titles=library.rule_titles(result, lang),
@@ -250,7 +251,7 @@ async def download(request: Request) -> Response:
     page, row = await _evaluation(request)
     lang = page.lang_of(request)
     kind = request.path_params["kind"]
-    result = library.result_from_json(row["result"])
+    result = library.result_from_json(row["result"], json.loads(row["records"]))
     if kind not in _downloads(result):
         raise HTTPException(404, say("serve.not_found", lang))
     stem = _stem(result, row, lang)

@@ -51,7 +51,7 @@ class Verdict:
     """An evaluation and what the page shows beside it."""
 
     result: Result
-    records: dict[str, list[str]]  # record id -> [date, activity name] for the rows findings cite
+    records: dict[str, Any]  # rows: record id -> [date, name] cited by findings; said: texts in both languages
     inputs: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -191,7 +191,16 @@ def evaluate_files(
         {"name": name, "size": path.stat().st_size, "fingerprint": _fingerprint(path)}
         for name, path in zip(names, paths, strict=True)
     ]
-    return Verdict(result=result, records=_records(ledger, result), inputs=inputs)
+    return Verdict(result=result, records={"rows": _records(ledger, result), "said": _said(result)}, inputs=inputs)
+
+
+def _said(result: Result) -> dict[str, list[list[str]]]:
+    """Rejected-row reasons and warnings in both languages. The stored result is the DESIGN §6 JSON,
+    which keeps one (English) sentence of each; these restore the other language on reading."""
+    return {
+        "rejected": [[r.text("zh"), r.text("en")] for r in result.rejected],
+        "warnings": [[w.text("zh"), w.text("en")] for w in result.warnings],
+    }
 
 
 def _fingerprint(path: Path) -> str:
@@ -222,8 +231,25 @@ def _records(ledger: Any, result: Result) -> dict[str, list[str]]:
     return out
 
 
-def result_from_json(text: str | bytes) -> Result:
-    return Result.model_validate_json(text)
+def result_from_json(text: str | bytes, records: dict[str, Any] | None = None) -> Result:
+    """A stored result, with its rows' reasons and warnings speaking both languages again."""
+    from checklist.text import Pair
+
+    result = Result.model_validate_json(text)
+    said = (records or {}).get("said") or {}
+    for kind, items in (("rejected", result.rejected), ("warnings", result.warnings)):
+        texts = said.get(kind) or []
+        if len(texts) != len(items):
+            continue
+        for item, (zh, en) in zip(items, texts, strict=True):
+            if hasattr(item, "_said"):
+                item._said = Pair(item.code or kind, zh, en)
+    return result
+
+
+def row_info(records: dict[str, Any]) -> dict[str, list[str]]:
+    """Record id -> [date, activity name] of the rows problems cite."""
+    return records.get("rows", {})
 
 
 # ---------------------------------------------------------------- what the page shows

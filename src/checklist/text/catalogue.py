@@ -734,6 +734,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "此处显示前{shown}项,共{total}项;全部事项见“整改台账”页面和下载的整改台账。",
         "The first {shown} of {total} are shown; the rectification ledger page and download hold them all.",
     ),
+    "serve.verdict.warnings": ("提示", "Notes"),
     "serve.verdict.rows": ("未能计入的台账行", "Ledger rows not counted"),
     "serve.verdict.unmatched": ("未识别的活动类型「{activity}」", "unrecognised activity '{activity}'"),
     "serve.verdict.suggest": ("(是否为「{suggestion}」?)", "(did you mean '{suggestion}'?)"),
