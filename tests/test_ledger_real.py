@@ -349,3 +349,59 @@ def test_the_cli_evaluates_listed_units_of_a_header_only_ledger(tmp_path, capsys
     assert data["input"]["rows"] == 0 and [u["unit"] for u in data["units"]] == ["城关镇党委"]
     assert "empty" in [w["kind"] for w in data["warnings"]]
     assert main(["evaluate", str(ledger), "--year", "2024"]) == 2
+
+
+def test_records_outside_a_units_active_span_count_in_no_finding_and_are_named_once(tmp_path):
+    from checklist.ledger.side import read_units
+
+    ledger_path = tmp_path / "台账.csv"
+    ledger_path.write_text(
+        "单位,日期,活动类型,佐证材料\n"
+        "新区党工委,2024-03-01,专题研究意识形态工作,\n"  # before it existed: no evidence gap for it
+        "新区党工委,2024-03-02,重大舆情,\n"  # before it existed: no response finding either
+        "新区党工委,2024-08-01,专题研究意识形态工作,\n"  # inside: an evidence gap
+        "新区党工委,2024-09-01,专题研究意识形态工作,会议纪要\n",
+        encoding="utf-8",
+    )
+    units_path = tmp_path / "units.csv"
+    units_path.write_text("unit,type,parent,established,dissolved\n新区党工委,,,2024-07-01,\n", encoding="utf-8")
+    result = evaluate(
+        load_pack("ideology-responsibility"),
+        read_ledger(ledger_path),
+        year=2024,
+        as_of=dt.date(2024, 12, 31),
+        unit_list=read_units(units_path),
+    )
+    evidence = [f for f in result.findings if f.rule == "evidence-on-file"]
+    assert [f.records for f in evidence] == [[4]]
+    assert not [f for f in result.findings if f.rule == "major-incident-report"]
+    (span,) = [w for w in result.warnings if w.kind == "span"]
+    assert span.rows == [2, 3] and span.code == "span.outside"
+    assert result.input.rows == 4 and result.input.matched == 4  # still accounted for
+
+
+def test_a_lone_quote_cannot_hide_hundreds_of_rows(tmp_path):
+    lines = ["序号,日期,活动类型,主题,参加人员"]
+    for n in range(1, 1001):
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=n % 360)
+        title = '"学习强国答题活动' if n == 5 else f"第{n}次学习"  # spreadsheet row 6: a quote never closed
+        lines.append(f"{n},{day.isoformat()},意识形态知识学习,{title},张三")
+    path = tmp_path / "t.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ledger = read_ledger(path)
+    assert ledger.rows == 1000 and not ledger.rejected
+    (quote,) = [n for n in ledger.notices if n.kind == "quote"]
+    # The quote on line 6 reached the end of the file: lines 6..1001 were one value of row 6.
+    assert quote.rows == [6] and "lines 6-1001" in quote.message
+    assert ledger.table["title"].to_pylist()[4] == '"学习强国答题活动'
+    assert ledger.table["row"].to_pylist()[-1] == 1001
+
+
+def test_a_title_written_on_two_lines_is_not_a_stray_quote(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        '日期,活动类型,主题\n2024-03-01,专题研究,"上午：部署\n下午：讨论"\n2024-03-02,专题研究,x\n', encoding="utf-8"
+    )
+    ledger = read_ledger(path)
+    assert ledger.rows == 2 and not [n for n in ledger.notices if n.kind == "quote"]
+    assert ledger.table["title"].to_pylist()[0] == "上午：部署\n下午：讨论"

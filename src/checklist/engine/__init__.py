@@ -176,6 +176,7 @@ def _context(
         roster=scope.roster or [],
     )
     _future_rows(ctx, notes)
+    _span_rows(ctx, notes)
     return ctx
 
 
@@ -228,6 +229,14 @@ def _future_rows(ctx: Context, notes: list[Notice]) -> None:
                 kind="future", rows=rows, message=f"{len(rows)} row(s) dated after as_of {ctx.as_of} are not counted"
             )
         )
+
+
+def _span_rows(ctx: Context, notes: list[Notice]) -> None:
+    """Records dated outside their unit's active span count in no finding (DESIGN §4.1): say which."""
+    outside = np.flatnonzero(ctx.outside_span)
+    if len(outside):
+        rows = ctx.ledger.cite(outside)
+        notes.append(Notice.of("span", "span.outside", rows, count=len(rows)))
 
 
 def _check_waivers(waivers: list[Waiver], rules: set[str], units: set[str], notes: list[Notice]) -> None:

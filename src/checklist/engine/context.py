@@ -63,9 +63,25 @@ class Context:
         """Rows that may count at all: not a repeated duplicate, not after as_of, of an evaluated unit."""
         ok = ~self.table["duplicate"].combine_chunks().to_numpy(zero_copy_only=False)
         ok &= self.dates <= day_number(self.as_of)
+        ok &= ~self.outside_span
         evaluated = np.zeros(len(self.unit_names), dtype=bool)
         evaluated[[self.code[u] for u in self.eval_units]] = True
         return ok & evaluated[self.units] if len(self.units) else ok
+
+    @cached_property
+    def outside_span(self) -> np.ndarray:
+        """Rows dated before their unit was established or after it was dissolved (--units)."""
+        out = np.zeros(len(self.dates), dtype=bool)
+        for unit, info in self.unit_info.items():
+            code = self.code.get(unit)
+            if code is None or (info.established is None and info.dissolved is None):
+                continue
+            mine = self.units == code
+            if info.established is not None:
+                out |= mine & (self.dates < day_number(info.established))
+            if info.dissolved is not None:
+                out |= mine & (self.dates > day_number(info.dissolved))
+        return out
 
     @cached_property
     def code(self) -> dict[str, int]:

@@ -77,6 +77,15 @@ class Ledger:
             return np.zeros(len(indices), dtype=np.int64)
         return self.table[PART].to_numpy()[indices]
 
+    def cite(self, indices: np.ndarray) -> list[RowRef]:
+        """How warnings cite table rows: row numbers, or `[FILE:][SHEET!]ROW` when several tables were read."""
+        indices = np.asarray(indices, dtype=np.int64)
+        rows = self.table["row"].to_numpy()[indices].tolist()
+        if not self.parts:
+            return rows
+        infos = [self.parts[p] for p in self._part_of(indices).tolist()]
+        return [f"{i.prefix}{r}" for i, r in zip(infos, rows, strict=True)]
+
     def places(self, indices: np.ndarray) -> list[tuple[str | None, str | None, RowRef | None]]:
         """(file, sheet, reference) of table rows, as rejected and unmatched entries give them."""
         indices = np.asarray(indices, dtype=np.int64)

@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from checklist.errors import LedgerError, Location, Problem, UsageError
@@ -43,6 +44,7 @@ class RawTable:
     notices: list[Notice] = field(default_factory=list)
     preamble: list[list[str]] = field(default_factory=list)  # rows above the header
     unreadable: list[tuple[int, Message]] = field(default_factory=list)  # (row, reason): no cells to use
+    one_line_each: bool = False  # every physical line below the header was one record (no value spans lines)
 
 
 def sniff_kind(path: Path, head: bytes) -> str:
@@ -196,14 +198,71 @@ def read_csv(
             raw = _read_csv_arrow(path, encoding, delimiter, skip, header_index, headers, multiline=False)
             if len(raw.rows) != (lines or partial(count_lines, path))() - skip:
                 raw = None  # a quoted value held a newline: read again, minding quotes across lines
+            else:
+                raw.one_line_each = True
         if raw is None:
             raw = _read_csv_arrow(path, encoding, delimiter, skip, header_index, headers, multiline=True)
     except _NeedsCarefulRead:
         raw = _read_csv_python(path, encoding, delimiter, header_index, headers)
+    # Only a read that minded quotes across lines can have swallowed some (the first one had none).
+    if not raw.one_line_each and _swallowed_lines(raw, delimiter):  # a lone quote ate line breaks: read line by line
+        raw = _read_csv_recovering(file, path, encoding, delimiter, header_index, headers)
     raw.preamble = [list(r) for r in preview[:header_index]]
     if encoding == "gb18030":
         raw.notices.append(Notice.of("encoding", "warn.encoding", file=file))
     return raw
+
+
+def _looks_swallowed(value: str, delimiter: str, width: int) -> bool:
+    """A value holding line breaks after which whole rows follow (delimiters enough for a row): the
+    work of a quote that opened and never closed, not of a title written on two lines."""
+    _first, newline, rest = value.partition("\n")
+    return bool(newline) and rest.count(delimiter) >= max(1, width - 1)
+
+
+def _swallowed_lines(raw: RawTable, delimiter: str) -> bool:
+    width = len(raw.columns)
+    for column in raw.columns:
+        broken = pc.match_substring(column, "\n")
+        if pc.any(broken).as_py():
+            values = column.filter(broken).to_pylist()
+            if any(_looks_swallowed(v, delimiter, width) for v in values):
+                return True
+    return False
+
+
+def _read_csv_recovering(
+    file: str, path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]
+) -> RawTable:
+    """Records by the quotes, except where a quote swallowed whole rows: those physical lines are read
+    again one by one (a lone quote taken literally), and a `quote` warning names the lines."""
+    width = len(headers)
+    with path.open("rb") as stream:
+        lines = stream.read().decode(encoding, errors="replace").lstrip("\ufeff").splitlines(keepends=True)
+    reader = csv.reader(iter(lines), delimiter=delimiter)
+    records: list[list[str]] = []
+    notices: list[Notice] = []
+    done = 0
+    for record in reader:
+        start, done = done + 1, reader.line_num
+        if done > start and any(_looks_swallowed(c, delimiter, width) for c in record):
+            row = len(records) + 1
+            records += [_one_line(line, delimiter) for line in lines[start - 1 : done]]
+            notices.append(Notice.of("quote", "quote.stray", [row], file=file, first=start, last=done, row=row))
+        else:
+            records.append(record)
+    body = records[header_index + 1 :]
+    columns = [pa.array([(r + [""] * width)[i] for r in body], type=pa.string()) for i in range(width)]
+    first = header_index + 2
+    rows = pa.array(np.arange(first, first + len(body), dtype=np.int32))
+    return RawTable(headers, header_index + 1, columns, rows, notices)
+
+
+def _one_line(line: str, delimiter: str) -> list[str]:
+    """One physical line as a record; with an unpaired quote, the quote is taken as a character."""
+    text = line.rstrip("\r\n")
+    quoting = csv.QUOTE_NONE if text.count('"') % 2 else csv.QUOTE_MINIMAL
+    return next(csv.reader([text], delimiter=delimiter, quoting=quoting), [])
 
 
 class _NeedsCarefulRead(Exception):

@@ -244,6 +244,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{file}: an unpaired quote swallowed lines {first}-{last} into one value (row {row}); "
         "they were read again line by line: check the quotes there",
     ),
+    "span.outside": (
+        "{count}行记录不在其单位的存续期内（成立之前或撤销之后），不计入任何结论",
+        "{count} row(s) fall outside their unit's active span (before it was established or after it was "
+        "dissolved); they count in no finding",
+    ),
     "ledger.empty": (
         "台账只有表头，没有数据行；按 --units 所列单位评估",
         "the ledger has a header but no rows; the units listed in --units are evaluated",
