@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from checklist.pack.explain import FIELD_ZH
 from checklist.pack.model import Condition
+from checklist.pack.names import FIELD_ZH
 
 
 def _text(table: pa.Table, name: str) -> pa.ChunkedArray:

@@ -13,7 +13,6 @@ from checklist.engine.findings import finding
 from checklist.engine.kinds import evaluates
 from checklist.engine.messages import amount, event
 from checklist.ledger import arrays
-from checklist.pack.explain import FIELD_ZH, label
 from checklist.pack.model import (
     Condition,
     DeadlineRule,
@@ -22,6 +21,7 @@ from checklist.pack.model import (
     ResponseRule,
     RuleBase,
 )
+from checklist.pack.names import FIELD_ZH, label
 from checklist.result import Finding, Status
 
 MINUTES_PER_DAY = 24 * 60

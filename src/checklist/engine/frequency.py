@@ -15,8 +15,8 @@ from checklist.engine.findings import finding
 from checklist.engine.kinds import evaluates
 from checklist.engine.messages import amount
 from checklist.ledger import split_names
-from checklist.pack.explain import label
 from checklist.pack.model import FrequencyRule
+from checklist.pack.names import label
 from checklist.periods import Period, counting_interval, is_public_holiday, periods
 from checklist.result import Finding, NearMiss, Outlook, Status
 

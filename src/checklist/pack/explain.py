@@ -14,6 +14,7 @@ from checklist.pack.model import (
     RuleBase,
     Window,
 )
+from checklist.pack.names import FIELD_ZH, label
 
 EVERY_ZH = {"week": "每周", "month": "每月", "quarter": "每季度", "half": "每半年", "year": "每年"}
 EVERY_EN = {
@@ -25,16 +26,6 @@ EVERY_EN = {
 }
 UNIT_ZH = {"week": "周", "month": "个月", "quarter": "个季度", "half": "个半年", "year": "年"}
 UNIT_EN = {"week": "weeks", "month": "months", "quarter": "quarters", "half": "halves", "year": "year"}
-FIELD_ZH = {
-    "evidence": "佐证材料",
-    "title": "主题",
-    "participants": "参加人员",
-    "hours": "学时",
-    "present": "实到人数",
-    "expected": "应到人数",
-    "recorded_at": "登记日期",
-    "unit": "单位",
-}
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 
@@ -46,13 +37,6 @@ def periods_in_year(every: str, year: int) -> int:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def label(pack: Pack, category_id: str, lang: str) -> str:
-    if category_id == "*":
-        return "所有类别" if lang == "zh" else "any category"
-    cat = pack.categories[category_id]
-    return (cat.label_en or cat.label) if lang == "en" else cat.label
 
 
 def _labels(pack: Pack, ids: tuple[str, ...], lang: str) -> str:

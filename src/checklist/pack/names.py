@@ -1,0 +1,23 @@
+"""What a pack's categories and the ledger's fields are called, for the sentences engine and explain write."""
+
+from __future__ import annotations
+
+from checklist.pack.model import Pack
+
+FIELD_ZH = {
+    "evidence": "佐证材料",
+    "title": "主题",
+    "participants": "参加人员",
+    "hours": "学时",
+    "present": "实到人数",
+    "expected": "应到人数",
+    "recorded_at": "登记日期",
+    "unit": "单位",
+}
+
+
+def label(pack: Pack, category_id: str, lang: str) -> str:
+    if category_id == "*":
+        return "所有类别" if lang == "zh" else "any category"
+    cat = pack.categories[category_id]
+    return (cat.label_en or cat.label) if lang == "en" else cat.label
