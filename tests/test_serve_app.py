@@ -455,3 +455,33 @@ def test_row_reasons_keep_both_languages_after_storage(client, evaluated):
     client.get("/lang/en")
     html = client.get(evaluated).text
     assert "no such day" in _row(html, "2024-13-01")
+
+
+def test_open_waits_for_the_server_then_opens_the_page(monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    from checklist.cli import serve as command
+
+    opened: list[str] = []
+    monkeypatch.setattr(command.webbrowser, "open", opened.append)
+    server = SimpleNamespace(started=True)
+    command._announce(server, "http://127.0.0.1:8765/", "zh", True)
+    assert opened == ["http://127.0.0.1:8765/"]
+    assert "http://127.0.0.1:8765/" in capsys.readouterr().err
+    command._announce(server, "http://127.0.0.1:8765/", "zh", False)
+    assert opened == ["http://127.0.0.1:8765/"]  # without --open the browser is left alone
+
+
+def test_a_taken_port_is_one_clear_line(tmp_path, capsys):
+    import socket
+
+    from checklist.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        db = f"sqlite:///{(tmp_path / 'cli.db').as_posix()}"
+        assert main(["serve", "--db", db, "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"端口 {port} 已被占用" in err and "Traceback" not in err

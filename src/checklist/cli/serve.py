@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import ipaddress
+import os
 import sys
 import threading
 import webbrowser
@@ -46,8 +47,27 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     if not _is_local(args.host) and not store.has_users():
         raise UsageError(say("serve.cli.refuse_host", lang, host=args.host))
     if not 0 < args.port < 65536:
-        raise UsageError(f"--port {args.port}: expected 1-65535")
+        raise UsageError(say("serve.cli.port_range", lang, port=args.port))
+    _check_free(args.host, args.port, lang)
     return _run(store, args, lang, _shown(url))
+
+
+def _check_free(host: str, port: int, lang: str) -> None:
+    """A port already taken (often: the page is already running) is one clear line, not uvicorn's log."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as err:
+        raise UsageError(say("serve.cli.bad_host", lang, host=host, detail=err.strerror or str(err))) from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        if os.name != "nt":  # as uvicorn binds: a port in TIME_WAIT is free; a listening one is not
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            raise UsageError(say("serve.cli.port_busy", lang, port=port)) from None
 
 
 def _is_local(host: str) -> bool:

@@ -852,6 +852,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "checklist 网页已启动:{url}(按 Ctrl+C 停止)",
         "checklist page running at {url} (Ctrl+C stops it)",
     ),
+    "serve.cli.port_range": ("--port {port}:端口应在1至65535之间", "--port {port}: expected 1-65535"),
+    "serve.cli.port_busy": (
+        "端口 {port} 已被占用(网页可能已经在运行):请打开 http://127.0.0.1:{port}/ 或用 --port 换一个端口",
+        "port {port} is taken (the page may be running already): open http://127.0.0.1:{port}/ or choose --port",
+    ),
+    "serve.cli.bad_host": ("无法使用地址 {host}:{detail}", "cannot use the address {host}: {detail}"),
     "serve.cli.database": ("数据库:{url}", "database: {url}"),
     "serve.cli.user_added": ("已添加账户 {name}({role}{units})", "account {name} saved ({role}{units})"),
     "serve.cli.password": ("账户 {name} 的密码:", "password for {name}: "),
