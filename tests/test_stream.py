@@ -144,3 +144,22 @@ def test_watch_follows_a_gbk_csv_and_gives_verdicts(tmp_path, capsys):
     assert verdicts[("report-to-superior", "2024-H1")] == ("met", 1)
     assert verdicts[("self-inspection", "2024")] == ("due", 1)  # as of 07-02, the year is not over
     assert verdicts[("evidence-on-file", "2024-07-02")] == ("gap", 0)  # no 佐证材料 on row 3
+
+
+@pytest.mark.skipif(not HAVE_DURABLE, reason="durable-rules is not installed (pip install 'checklist[stream]')")
+def test_watch_follows_the_first_records_year_and_reports_records_of_another(monkeypatch, capsys):
+    lines = [
+        {"date": "2023-03-01", "unit": "宣传部", "activity": "专题研究意识形态工作"},
+        {"date": "2023-09-01", "unit": "宣传部", "activity": "专题研究意识形态工作"},
+        {"date": "2024-01-05", "unit": "宣传部", "activity": "专题研究意识形态工作"},  # next year: not 2023's
+    ]
+    text = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    assert main(["watch", "--verdicts", "--lang", "en"]) == 0  # no --year: simulated time watches 2023
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (warning,) = [x for x in out if x.get("warning") == "year"]
+    assert (warning["count"], warning["rows"]) == (1, [3])
+    assert warning["message"] == "1 record(s) dated outside the watched year 2023 were not counted (rows 3)"
+    verdicts = {(v["rule"], v["period"]): (v["verdict"], v["count"]) for v in out if "verdict" in v and v.get("rule")}
+    assert verdicts[("topical-study", "2023")] == ("met", 2)  # the 2024 study does not count for 2023
+    assert {"verdict": "outside_year", "year": 2023, "count": 1} in out

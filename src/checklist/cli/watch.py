@@ -41,10 +41,17 @@ def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
     pack = o.load_rules(args)
     month = pack.calendar.year_start_month
     today = dt.date.today()
-    year = args.year if args.year is not None else fiscal_year_of(today, month)
-    span = year_period(year, month)
-    monitor = Monitor(pack, span.start, span.end, read_units(args.units) if args.units else None)
+    units = read_units(args.units) if args.units else None
     within = int(args.within)
+
+    def watching(day: dt.date) -> Monitor:
+        span = year_period(args.year if args.year is not None else fiscal_year_of(day, month), month)
+        return Monitor(pack, span.start, span.end, units)
+
+    # Without --year, simulated time watches the year of the first record (a ledger replayed from
+    # 2023 is about 2023); the system clock watches this year.
+    follows_first = args.year is None and args.clock == "simulated"
+    monitor = watching(today)
     if args.clock == "system":
         monitor.advance(today, within)
 
@@ -62,11 +69,27 @@ def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:
             if args.clock == "simulated":  # a record's date is "now" in simulated time
                 day = record_day(record)
                 if day is not None:
+                    if follows_first:
+                        monitor, follows_first = watching(day), False
                     judge(monitor.advance(day, within))
             judge(monitor.feed(record, row))
+    if monitor.outside:
+        _outside(monitor, out, o.lang_of(args), verdicts=args.verdicts)
     if args.verdicts:
         _verdicts(monitor, monitor.now or today, out)
     return 0
+
+
+def _outside(monitor: Any, out: TextIO, lang: str, *, verdicts: bool) -> None:
+    """Records dated outside the watched year count in nothing: say how many, and which rows."""
+    from checklist.text import say
+
+    rows, year = monitor.outside, monitor.start.year
+    text = say("watch.outside_year", lang, count=len(rows), year=year, rows=rows)
+    line: dict[str, Any] = {"warning": "year", "code": "watch.outside_year", "count": len(rows), "rows": rows}
+    out.write(json.dumps({**line, "message": text}, ensure_ascii=False) + "\n")
+    if verdicts:
+        out.write(json.dumps({"verdict": "outside_year", "year": year, "count": len(rows)}) + "\n")
 
 
 def _verdicts(monitor: Any, as_of: dt.date, out: TextIO) -> None:

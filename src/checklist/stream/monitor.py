@@ -104,6 +104,7 @@ class Monitor:
         self.groups: dict[tuple[str, str, int], list[Record]] = defaultdict(list)
         self.by_category: dict[tuple[str, str], list[Record]] = defaultdict(list)
         self.now: dt.date | None = None
+        self.outside: list[int] = []  # rows dated outside the watched year: counted in no verdict
         self.has_evidence = False  # as in batch: no evidence column at all, no evidence findings
         month = pack.calendar.year_start_month
         self.plans: dict[str, list[tuple[Period, dt.date, dt.date]]] = {}
@@ -130,6 +131,8 @@ class Monitor:
             return [Change("rejected", {"row": row, "reason": str(err)})]
         if not text.get("activity"):
             return [Change("rejected", {"row": row, "reason": "empty activity"})]
+        if not self.start <= day <= self.end:
+            self.outside.append(row)
         unit = unicodedata.normalize("NFKC", text.get("unit", "")).strip() or NO_UNIT
         ident = text.get("id") or row
         record = Record(

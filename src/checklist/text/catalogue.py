@@ -626,6 +626,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cli.argparse.unexpected": ("意外的选项:%s", "unexpected option string: %s"),
     # ------------------------------------------------------------ stream: watch
+    "watch.outside_year": (
+        "{count}条记录的日期不在所监测的{year}年度内，未计入（行 {rows}）",
+        "{count} record(s) dated outside the watched year {year} were not counted (rows {rows})",
+    ),
     # ------------------------------------------------------------ serve: the web page
     "serve.app": ("台账核查", "Ledger check"),
     "serve.footer": (
