@@ -78,7 +78,7 @@ def main() -> None:
     got = predicted(args.rules, [name for name, _, _ in rows])
     cids = list(load_pack(args.rules).categories)
     report: dict[str, dict] = {}
-    for part in ("tune", "held_out", "all"):
+    for part in ("tune", "held_out", "fresh", "all"):
         pairs = [(want, g) for (_, want, s), g in zip(rows, got, strict=True) if part in ("all", s)]
         report[part] = {"total": score(pairs), "categories": per_category(pairs, cids)}
     if args.json:

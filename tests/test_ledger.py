@@ -388,11 +388,11 @@ def test_log_check_prints_counts(gbk_csv, capsys):
 
 def test_unmatched_types_get_a_suggestion(tmp_path, capsys):
     path = tmp_path / "t.csv"
-    path.write_text("日期,活动类型\n2024-01-05,意识形态学习会议\n2024-01-06,篮球赛\n", encoding="utf-8")
+    path.write_text("日期,活动类型\n2024-01-05,形势报告会\n2024-01-06,篮球赛\n", encoding="utf-8")
     assert main(["log", "check", str(path), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     hints = {u["activity"]: u["suggestion"] for u in report["unmatched_types"]}
-    assert hints == {"意识形态学习会议": "意识形态知识学习", "篮球赛": None}
+    assert hints == {"形势报告会": "形势政策教育", "篮球赛": None}
 
 
 def test_pylist_reads_encoded_columns_as_pyarrow_does():

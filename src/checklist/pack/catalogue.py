@@ -15,6 +15,7 @@ _WORDS = {
         "rules": "规则",
         "aliases": "别名",
         "keywords": "关键词",
+        "exclude": "排除词",
         "requires": "要求",
         "ref": "依据",
         "applies": "适用",
@@ -30,6 +31,7 @@ _WORDS = {
         "rules": "rules",
         "aliases": "aliases",
         "keywords": "keywords",
+        "exclude": "excluding",
         "requires": "requires",
         "ref": "ref",
         "applies": "applies to",
@@ -62,6 +64,8 @@ def catalogue(pack: Pack, lang: str = "zh", year: int | None = None) -> str:
             lines.append(f"      {words['aliases']}: {'、'.join(cat.aliases)}")
         if cat.keywords:
             lines.append(f"      {words['keywords']}: {'、'.join(cat.keywords)}")
+        if cat.exclude:
+            lines.append(f"      {words['exclude']}: {'、'.join(cat.exclude)}")
     lines += ["", f"{words['rules']} ({len(pack.rules)})"]
     for rule in pack.rules:
         severity = SEVERITY_ZH[rule.severity] if lang == "zh" else rule.severity

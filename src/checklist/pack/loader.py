@@ -208,7 +208,7 @@ def _merge_category(old: Category | None, new: Category) -> Category:
         return new
     given = new.model_dump(exclude_unset=True)
     merged = old.model_dump()
-    for key in ("aliases", "keywords"):
+    for key in ("aliases", "keywords", "exclude"):
         merged[key] = list(dict.fromkeys([*old.model_dump()[key], *given.pop(key, [])]))
     merged.update(given)
     return Category.model_validate(merged)

@@ -8,14 +8,18 @@ from fractions import Fraction
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
+    StringConstraints,
     Tag,
     field_validator,
     model_validator,
 )
+
+from checklist.text import fold, say
 
 Every = Literal["week", "month", "quarter", "half", "year"]
 Severity = Literal["high", "medium", "low"]
@@ -39,6 +43,41 @@ class CalendarSpec(Strict):
     week_start: Literal["monday"] = Field("monday", description="ISO weeks, Monday to Sunday")
 
 
+# A keyword is words in order with anything between them: `汇报…意识形态` (or `...`; NFKC makes
+# `…` three dots, and a Chinese `……` six). Literal text only, never a pattern: matching stays
+# linear in the text, whoever wrote the pack.
+KEYWORD_GAP = re.compile(r"\.{3,}")
+MAX_KEYWORD_CHARS = 60
+MAX_KEYWORD_PARTS = 4
+
+
+def keyword_parts(keyword: str) -> tuple[str, ...]:
+    """A keyword as it is matched: folded (NFKC, case), split at each `…` into words in order."""
+    return tuple(part.strip() for part in KEYWORD_GAP.split(fold(keyword)))
+
+
+def _valid_keyword(keyword: str) -> str:
+    parts = keyword_parts(keyword)
+    if parts == ("",):
+        raise ValueError(say("pack.keyword.empty", "en"))
+    if "" in parts:
+        raise ValueError(say("pack.keyword.gap", "en", keyword=keyword))
+    if len(parts) > MAX_KEYWORD_PARTS:
+        raise ValueError(say("pack.keyword.parts", "en", keyword=keyword, most=MAX_KEYWORD_PARTS))
+    return keyword
+
+
+Keyword = Annotated[
+    str,
+    StringConstraints(max_length=MAX_KEYWORD_CHARS),
+    AfterValidator(_valid_keyword),
+    Field(
+        description="text looked for in the activity and the title; `…` between words asks for them in this "
+        "order with anything between (`汇报…意识形态`); at most 4 words, no patterns"
+    ),
+]
+
+
 class Category(Strict):
     """A kind of activity, and the ways ledgers write it."""
 
@@ -47,7 +86,13 @@ class Category(Strict):
     )
     label_en: str | None = Field(None, description="English label for --lang en")
     aliases: list[str] = Field(default_factory=list, description="other exact names in the activity column")
-    keywords: list[str] = Field(default_factory=list, description="substrings searched in the activity and the title")
+    keywords: list[Keyword] = Field(
+        default_factory=list, description="text searched in the activity and the title; `…` for words in order"
+    )
+    exclude: list[Keyword] = Field(
+        default_factory=list,
+        description="a text holding one of these is not matched by this category's keywords (names still match)",
+    )
 
 
 def _month_day(text: str) -> tuple[int, int]:

@@ -277,6 +277,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "side.dissolved_before": ("撤销日期(dissolved)早于成立日期(established)", "dissolved is before established"),
     "side.to_before_from": ("结束日期(to)早于开始日期(from)", "to is before from"),
     # ------------------------------------------------------------ pack loading
+    "pack.keyword.empty": ("关键词为空", "a keyword is empty"),
+    "pack.keyword.gap": (
+        "关键词“{keyword}”的开头、结尾或两个“…”之间缺少词语",
+        "keyword '{keyword}' has no word before, after or between its '…'",
+    ),
+    "pack.keyword.parts": (
+        "关键词“{keyword}”的词语多于{most}个",
+        "keyword '{keyword}' has more than {most} words",
+    ),
     # ------------------------------------------------------------ engine: findings and notes
     "engine.window_half": ("评估期间须同时给出起止日期", "the evaluation window needs both a start and an end day"),
     "engine.window_reversed": (
