@@ -144,13 +144,9 @@ async def evaluate(request: Request) -> Response:
     lang = page.lang_of(request)
     form = await checked_form(request, page.service.limits)
     try:
-        files = [(f.filename or "ledger.csv", await f.read()) for f in form.getlist("files") if _is_file(f)]
-        pack_upload = form.get("pack_file")
-        pack_file = (pack_upload.filename or "pack.yaml", await pack_upload.read()) if _is_file(pack_upload) else None
-        units_upload = form.get("units_file")
-        units_file = (
-            (units_upload.filename or "units.csv", await units_upload.read()) if _is_file(units_upload) else None
-        )
+        files = [f for f in [await _read(v, "ledger.csv") for v in form.getlist("files")] if f is not None]
+        pack_file = await _read(form.get("pack_file"), "pack.yaml")
+        units_file = await _read(form.get("units_file"), "units.csv")
         options = library.Options(
             pack=str(form.get("pack") or library.DEFAULT_PACK),
             year=_year(form.get("year"), lang),
@@ -172,8 +168,11 @@ class _FormError(Exception):
     pass
 
 
-def _is_file(value: object) -> bool:
-    return isinstance(value, UploadFile) and bool(value.filename)
+async def _read(value: object, default: str, limit: int = -1) -> tuple[str, bytes] | None:
+    """An uploaded file's name and bytes; None when the field holds no file."""
+    if not isinstance(value, UploadFile) or not value.filename:
+        return None
+    return value.filename or default, await value.read(limit)
 
 
 def _year(value: object, lang: str) -> int | None:
@@ -372,16 +371,15 @@ async def rule_pack(request: Request) -> Response:
 async def validate(request: Request) -> Response:
     page = page_of(request)
     form = await checked_form(request, page.service.limits)
-    upload = form.get("pack_file")
-    if not _is_file(upload):
+    upload = await _read(form.get("pack_file"), "pack.yaml", page.service.limits.file_bytes + 1)
+    if upload is None:
         checked: dict[str, Any] = {
             "name": "",
             "pack": None,
             "errors": [say("serve.rules.no_file", page.lang_of(request))],
         }
     else:
-        data = await upload.read(page.service.limits.file_bytes + 1)
-        name = upload.filename or "pack.yaml"
+        name, data = upload
         summary, errors = await run_in_threadpool(library.validate_pack, name, data)
         checked = {"name": name, "pack": summary, "errors": errors}
     status = 400 if checked["errors"] else 200

@@ -243,7 +243,7 @@ def result_from_json(text: str | bytes, records: dict[str, Any] | None = None) -
             continue
         for item, (zh, en) in zip(items, texts, strict=True):
             if hasattr(item, "_said"):
-                item._said = Pair(item.code or kind, zh, en)
+                item._said = Pair(getattr(item, "code", None) or kind, zh, en)
     return result
 
 

@@ -181,7 +181,9 @@ class Store:
 
     def add_evaluation(self, values: dict[str, Any], units: list[dict[str, Any]]) -> int:
         with self.engine.begin() as conn:
-            new_id = int(conn.execute(evaluations.insert().values(created_at=_now(), **values)).inserted_primary_key[0])
+            key = conn.execute(evaluations.insert().values(created_at=_now(), **values)).inserted_primary_key
+            assert key is not None
+            new_id = int(key[0])
             if units:
                 conn.execute(evaluation_units.insert(), [{**u, "evaluation_id": new_id} for u in units])
         return new_id
