@@ -112,9 +112,9 @@ class Item:
 
     item: str
     unit: str
-    duty: str
     period: str
     problem: str
+    duty: str = ""
     severity: str = ""
     measure: str = ""
     owner: str = ""
@@ -131,7 +131,7 @@ class Item:
         return [
             self.item,
             self.unit,
-            self.duty,
+            self.duty or self.rule,  # an item stored without its title (serve's) shows its rule
             self.period,
             self.problem,
             self.severity,

@@ -19,6 +19,8 @@ from checklist.rectify.sheet import FIELDS, headers, write_sheet
 from checklist.result import Result
 from checklist.text import say
 
+OVERDUE = LEGACY_OVERDUE  # kept for callers of earlier versions (serve): lateness now shows on 整改时限
+__all__ = ["CLOSED", "OPEN", "OVERDUE", "Item", "PlanChanges", "read_plan", "update_plan", "write_plan"]
 REQUIRED = ("item", "unit", "problem", "measure", "owner", "deadline", "status")
 LEGACY = {"规则": "duty"}  # ledgers written by earlier versions named the duty column 规则 (and held the rule id)
 
