@@ -375,7 +375,7 @@ def test_two_undocumented_activities_on_one_day_make_one_item(client, store):
     response = upload(client, [("两次学习.csv", csv_ledger(rows))])
     assert response.status_code == 303, response.text
     evidence = [i for i in store.items([TOWN]) if i["rule"] == "evidence-on-file"]
-    assert [i["period"] for i in evidence] == ["2024-05-10"]
+    assert [i["period"] for i in evidence] == ["2024年5月10日"]  # the period as people name it
 
 
 def test_long_lists_are_cut_with_a_note(client, monkeypatch):
