@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from xml.etree import ElementTree as ET
 
 import openpyxl
@@ -152,17 +153,37 @@ def test_xlsx_has_five_sheets_with_typed_cells(result):
     # the injected unit name is inert text, quoted as OWASP advises
     assert summary["B3"].value == "'" + INJECTION and summary["B3"].data_type == "s"
     details = book["明细"]
-    assert [c.value for c in details[1]][:7] == ["单位", "规则", "职责", "期间", "开始", "结束", "状态"]
-    assert details["E2"].value == dt.datetime(2024, 1, 1) and details["E2"].number_format == "yyyy-mm-dd"
-    assert [details.cell(row=r, column=7).value for r in range(2, 7)] == ["达标", "待完成", "未达标", "逾期", "豁免"]
+    assert [c.value for c in details[1]][:6] == ["单位", "职责", "期间", "开始", "结束", "状态"]
+    assert details["B2"].value == "每年专题研究意识形态工作不少于2次"  # the duty's title, never its id
+    assert details["C3"].value == "2024年第四季度"  # the period as people name it, not 2024-Q4
+    assert details["D2"].value == dt.datetime(2024, 1, 1) and details["D2"].number_format == "yyyy-mm-dd"
+    assert [details.cell(row=r, column=6).value for r in range(2, 7)] == ["达标", "待完成", "未达标", "逾期", "豁免"]
+    # severity in words: the fixture's first finding is high, the second has the default (medium)
+    assert [details.cell(row=r, column=13).value for r in range(2, 4)] == ["高", "中"]
     fixes = book["整改台账"]
-    rows = [[c.value for c in row] for row in fixes.iter_rows(min_row=2)]
-    # one item per violation (gap, late); deadline = end of the month after the violated period
-    assert [(r[1], r[5], r[6]) for r in rows] == [
-        ("'" + INJECTION, dt.datetime(2025, 1, 31), "未整改"),
-        ("'" + INJECTION, dt.datetime(2024, 9, 30), "未整改"),
+    assert [c.value for c in fixes[1]] == [
+        "编号",
+        "单位",
+        "职责",
+        "期间",
+        "问题",
+        "严重程度",
+        "整改措施",
+        "责任人",
+        "整改时限",
+        "状态",
+        "销号日期",
+        "销号依据",
+        "备注",
     ]
-    assert rows[0][3] is None and rows[0][4] is None  # measure and owner left for people to fill
+    rows = [[c.value for c in row] for row in fixes.iter_rows(min_row=2)]
+    # one item per violation (gap, late). As of 2024-12-20 the deadline is the later of the end of the
+    # month after the period and 30 days on (2025-01-19): 2025-01-31 for the year, 2025-01-19 for August.
+    assert [(r[1], r[8], r[9]) for r in rows] == [
+        ("'" + INJECTION, dt.datetime(2025, 1, 31), "未整改"),
+        ("'" + INJECTION, dt.datetime(2025, 1, 19), "未整改"),
+    ]
+    assert rows[0][6] is None and rows[0][7] is None  # measure and owner left for people to fill
     assert [[c.value for c in r] for r in book["未识别"].iter_rows(min_row=2)] == [
         [12, "'@SUM(1)", None],
         [13, "篮球赛", None],
@@ -176,17 +197,42 @@ def test_xlsx_has_five_sheets_with_typed_cells(result):
 def test_markdown_report_has_the_four_parts(result):
     text = render(result, "markdown", RenderOptions(lang="zh"))
     heads = [line for line in text.splitlines() if line.startswith("## ")]
-    assert heads == ["## 一、基本情况", "## 二、存在问题", "## 三、整改措施", "## 四、下一步打算", "## 附:台账数据问题"]
-    assert "2024「每年专题研究意识形态工作不少于2次」要求2,实际1(未达标);台账记录: 7" in text
-    assert "接近但未计入: 9 (2024-11-28): 日期不在计数区间内" in text
-    assert "县委宣传部:2024-Q4「每季度至少组织1次意识形态知识学习」尚缺 1,须于 2024-12-31 前完成(时间紧,有风险)" in text
-    assert INJECTION not in text.replace("'" + INJECTION, "")  # never bare at the start of a cell
+    assert heads == [
+        "## 一、基本情况",
+        "## 二、存在问题",
+        "## 三、整改措施",
+        "## 四、下一步打算",
+        "## 附件1 各单位考核排名",  # two units: the ranking comes first
+        "## 附件2 整改清单",
+        "## 附件3 各项职责落实情况明细",
+        "## 附件4 台账数据问题",
+    ]
+    assert (
+        "1. 2024年“每年专题研究意识形态工作不少于2次”落实不到位，要求2次，仅开展1次（序号7），尚缺1次。"
+        "另有记录未能计入：序号9（日期不在计数区间内）。"
+    ) in text
+    # as of 2024-12-20 the next steps are the rest of the year: the fourth quarter's study is due
+    assert (
+        "县委宣传部：2024年第四季度“每季度至少组织1次意识形态知识学习”尚缺1次，须于2024年12月31日前完成，"
+        "时间紧，须抓紧落实。"
+    ) in text
+    assert "2024-Q4" not in text and "gap" not in text
+    # never bare at the start of a table cell (inside a sentence it is only text)
+    assert not re.search(r"(^|\| )=HYPERLINK", text, re.M) and "| '" + INJECTION in text
     assert "'@SUM(1)" in text
+
+
+def test_markdown_references_name_the_activity(result):
+    records = {"7": (dt.date(2024, 3, 1), "党组会专题研究意识形态工作"), "9": (dt.date(2024, 11, 28), "专题研究")}
+    text = render(result, "markdown", RenderOptions(lang="zh", records=records))
+    assert "仅开展1次（2024年3月1日“党组会专题研究意识形态工作”，序号7），尚缺1次" in text
+    assert "另有记录未能计入：2024年11月28日“专题研究”，序号9（日期不在计数区间内）" in text
 
 
 def test_markdown_in_english(result):
     text = render(result, "markdown", RenderOptions(lang="en"))
-    assert "## 2. Problems found" in text and "Topical study twice a year — 1 of 2 done (gap)" in text
+    assert "## 2. Problems found" in text
+    assert "2024: “Topical study twice a year” fell short: 2 required, 1 done (no. 7), 1 missing." in text
 
 
 def test_junit_has_a_case_per_finding_and_failures_for_violations(result):
@@ -233,16 +279,29 @@ def test_docx_report_reopens_with_the_same_parts(result):
     import docx
 
     document = docx.Document(io.BytesIO(render(result, "docx", RenderOptions(lang="zh"))))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:2] == ["一、基本情况", "县委宣传部(得分 100.0%;达标 1 项,未达标 0 项,待完成 1 项)"]
-    assert [h for h in headings if h[1:2] == "、"] == ["一、基本情况", "二、存在问题", "三、整改措施", "四、下一步打算"]
-    assert document.paragraphs[0].text == "2024年度意识形态工作责任制落实情况自查报告(草稿)"
-    fixes = document.tables[-1]
-    assert [c.text for c in fixes.rows[0].cells] == ["编号", "单位", "问题", "整改措施", "责任人", "整改时限", "状态"]
-    assert [row.cells[1].text for row in fixes.rows[1:]] == ["'" + INJECTION] * 2
-    assert [row.cells[5].text for row in fixes.rows[1:]] == ["2025-01-31", "2024-09-30"]
-    numbered = [p.text for p in document.paragraphs if p.text.startswith("1. ")]
-    assert numbered[0].startswith("1. 2024「每年专题研究意识形态工作不少于2次」要求2,实际1(未达标)")
+    paragraphs = document.paragraphs
+    assert paragraphs[0].text == "县委宣传部等2个单位2024年度工作责任制落实情况自查报告（草稿）"
+    assert paragraphs[0].style.name == "公文标题"
+    headings = [p.text for p in paragraphs if p.style.name == "一级标题"]
+    assert headings == ["一、基本情况", "二、存在问题", "三、整改措施", "四、下一步打算"]
+    assert [p.text for p in paragraphs if p.style.name == "二级标题"][:2] == ["（一）县委宣传部", "（二）" + INJECTION]
+    assert not [p for p in paragraphs if p.style.name.startswith(("Heading", "Intense", "List"))]
+    signature = [p.text for p in paragraphs if p.alignment == 2 and p.text]  # right-aligned 落款
+    assert signature == ["县委宣传部等2个单位", "2024年12月20日"]
+    fixes = document.tables[1]  # 附件2 整改清单 (附件1 is the ranking of the two units)
+    assert [c.text for c in fixes.rows[0].cells] == [
+        "序号",
+        "编号",
+        "单位",
+        "存在问题",
+        "整改措施",
+        "责任人",
+        "整改时限",
+    ]
+    assert [row.cells[2].text for row in fixes.rows[1:]] == ["'" + INJECTION] * 2
+    assert [row.cells[6].text for row in fixes.rows[1:]] == ["2025年1月31日", "2025年1月19日"]
+    problems = [p.text for p in paragraphs if p.text.startswith("1. ")]
+    assert problems[0].startswith("1. 2024年“每年专题研究意识形态工作不少于2次”落实不到位，要求2次，仅开展1次")
 
 
 def test_rejected_reasons_read_in_both_languages(tmp_path):

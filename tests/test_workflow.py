@@ -26,27 +26,55 @@ def _rows(path: Path) -> list[list]:
     return [[c.value for c in row] for row in book.active.iter_rows()]
 
 
+COLUMNS = [
+    "编号",
+    "单位",
+    "职责",
+    "期间",
+    "问题",
+    "严重程度",
+    "整改措施",
+    "责任人",
+    "整改时限",
+    "状态",
+    "销号日期",
+    "销号依据",
+    "备注",
+]
+C = {name: i for i, name in enumerate(COLUMNS)}
+TOPICAL = "每年专题研究意识形态工作不少于2次"
+KNOWLEDGE = "每季度至少组织1次意识形态知识学习"
+EVIDENCE = "一事一档:每项活动留存佐证材料"
+
+
 def test_plan_round_trip_closes_fixed_items_and_keeps_edits(tmp_path, capsys):
     plan = tmp_path / "整改台账.xlsx"
     assert main(["plan", str(SAMPLE), "--as-of", "2024-12-31", "-o", str(plan)]) == 0
+    assert "逾期 0" in capsys.readouterr().err  # no item is overdue the day it is created
     rows = _rows(plan)
     header, items = rows[0], rows[1:]
-    assert header[:9] == ["编号", "单位", "规则", "期间", "问题", "整改措施", "责任人", "整改时限", "状态"]
+    assert header == COLUMNS  # the same shape as the 整改台账 sheet of `evaluate --format xlsx`
     # the sample has 11 violations (fixtures/README.md): 6 at 县教育局党组, 5 at 城关镇党委
     assert len(items) == 11
-    by_key = {(r[1], r[2], r[3]): r for r in items}
-    q3 = by_key[("县教育局党组", "knowledge-study", "2024-Q3")]
-    assert q3[7] == dt.datetime(2024, 10, 31) and q3[8] == "逾期"  # deadline: end of the next month, passed
-    assert by_key[("县教育局党组", "topical-study", "2024")][8] == "未整改"  # due 2025-01-31
+    by_key = {(r[C["单位"]], r[C["职责"]], r[C["期间"]]): r for r in items}
+    q3 = by_key[("县教育局党组", KNOWLEDGE, "2024年第三季度")]
+    # 整改时限: the later of the end of the month after Q3 (2024-10-31) and as_of + 30 days (2025-01-30)
+    assert q3[C["整改时限"]] == dt.datetime(2025, 1, 30) and q3[C["状态"]] == "未整改"
+    topical = by_key[("县教育局党组", TOPICAL, "2024年")]
+    # the year 2024: the end of January 2025 is later than 2025-01-30
+    assert topical[C["整改时限"]] == dt.datetime(2025, 1, 31) and topical[C["严重程度"]] == "高"
+    assert all(not str(r[C["职责"]]).isascii() for r in items)  # titles, never rule ids
 
-    # People fill in the measure and owner of two items…
+    # People fill in the measure and owner of two items, and start on one…
     book = openpyxl.load_workbook(plan)
     sheet = book.active
     for r in range(2, sheet.max_row + 1):
-        if sheet.cell(r, 3).value in ("knowledge-study", "topical-study") and sheet.cell(r, 2).value == "县教育局党组":
-            sheet.cell(r, 6).value = "补开专题学习并存档"
-            sheet.cell(r, 7).value = "陈刚"
-            sheet.cell(r, 12).value = "已报县委宣传部"
+        if sheet.cell(r, C["职责"] + 1).value in (KNOWLEDGE, TOPICAL) and sheet.cell(r, 2).value == "县教育局党组":
+            sheet.cell(r, C["整改措施"] + 1).value = "补开专题学习并存档"
+            sheet.cell(r, C["责任人"] + 1).value = "陈刚"
+            sheet.cell(r, C["备注"] + 1).value = "已报县委宣传部"
+        if sheet.cell(r, C["职责"] + 1).value == TOPICAL:
+            sheet.cell(r, C["状态"] + 1).value = "整改中"
     book.save(plan)
     # …and the ledger gets the missing Q3 study and the missing 佐证材料 of 序号20.
     fixed = tmp_path / "台账.csv"
@@ -61,16 +89,34 @@ def test_plan_round_trip_closes_fixed_items_and_keeps_edits(tmp_path, capsys):
     updated = tmp_path / "整改台账-更新.xlsx"
     assert main(["plan", str(fixed), "--as-of", "2024-12-31", "--ledger", str(plan), "-o", str(updated)]) == 0
     assert "销号 2" in capsys.readouterr().err
-    after = {(r[1], r[2], r[3]): r for r in _rows(updated)[1:]}
+    after = {(r[C["单位"]], r[C["职责"]], r[C["期间"]]): r for r in _rows(updated)[1:]}
     assert len(after) == 11
-    q3 = after[("县教育局党组", "knowledge-study", "2024-Q3")]
-    assert (q3[8], q3[9], q3[10]) == ("已销号", dt.datetime(2024, 12, 31), "记录 47")
-    assert (q3[5], q3[6], q3[11]) == ("补开专题学习并存档", "陈刚", "已报县委宣传部")
-    evidence = after[("县教育局党组", "evidence-on-file", "2024-06-06")]
-    assert evidence[8] == "已销号" and evidence[10] == "复核已无此问题"
-    topical = after[("县教育局党组", "topical-study", "2024")]
-    assert (topical[5], topical[8]) == ("补开专题学习并存档", "未整改")  # still one study short
-    assert plan.exists() and _rows(plan)[1][8] != "已销号"  # the input ledger was not overwritten
+    q3 = after[("县教育局党组", KNOWLEDGE, "2024年第三季度")]
+    assert (q3[C["状态"]], q3[C["销号日期"]], q3[C["销号依据"]]) == (
+        "已销号",
+        dt.datetime(2024, 12, 31),
+        "台账记录序号47",
+    )
+    assert (q3[C["整改措施"]], q3[C["责任人"]], q3[C["备注"]]) == ("补开专题学习并存档", "陈刚", "已报县委宣传部")
+    evidence = after[("县教育局党组", EVIDENCE, "2024年6月6日")]
+    assert evidence[C["状态"]] == "已销号" and evidence[C["销号依据"]] == "复核已无此问题"
+    topical = after[("县教育局党组", TOPICAL, "2024年")]
+    # still one study short: open, and what people wrote (整改中) is kept
+    assert (topical[C["整改措施"]], topical[C["状态"]]) == ("补开专题学习并存档", "整改中")
+    assert plan.exists() and _rows(plan)[1][C["状态"]] != "已销号"  # the input ledger was not overwritten
+
+
+def test_plan_deadline_option(tmp_path, capsys):
+    plan = tmp_path / "整改台账.xlsx"
+    assert main(["plan", str(SAMPLE), "--as-of", "2024-12-31", "--deadline", "+10", "-o", str(plan)]) == 0
+    assert {r[C["整改时限"]] for r in _rows(plan)[1:]} == {dt.datetime(2025, 1, 10)}
+    assert main(["plan", str(SAMPLE), "--as-of", "2024-12-31", "--deadline", "2025-03-31", "-o", str(plan)]) == 0
+    assert {r[C["整改时限"]] for r in _rows(plan)[1:]} == {dt.datetime(2025, 3, 31)}
+    capsys.readouterr()
+    for bad in ("2024-12-01", "下个月", "+0"):
+        assert main(["plan", str(SAMPLE), "--as-of", "2024-12-31", "--deadline", bad, "-o", str(plan)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "--deadline" in err[0] and "Traceback" not in err[0]
 
 
 def test_plan_needs_an_output_and_reports_a_broken_ledger(tmp_path, capsys):
@@ -234,6 +280,7 @@ def test_audit_section_in_html_and_docx(tmp_path):
     assert (
         main(["evaluate", str(planted), "--as-of", "2024-12-31", "--audit", "--format", "docx", "-o", str(report)]) == 1
     )
-    texts = [p.text for p in docx.Document(report).paragraphs]
-    start = texts.index("台账真实性提示")
-    assert len([t for t in texts[start + 1 :] if "?" in t]) == 4  # the four planted problems, each a question
+    document = docx.Document(report)
+    assert "（三）台账真实性提示：" in [p.text for p in document.paragraphs]
+    notes = [row.cells[1].text for row in document.tables[-1].rows[1:]]
+    assert len([t for t in notes if "?" in t]) == 4  # the four planted problems, each a question

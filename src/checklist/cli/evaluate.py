@@ -41,6 +41,7 @@ def evaluate_options(p: argparse.ArgumentParser, h: o.Help) -> None:
     p.add_argument("--compare-previous", dest="compare_previous", action="store_true", help=h("compare_previous"))
     p.add_argument("--audit", action="store_true", help=h("audit_flag"))
     p.add_argument("--split-by", dest="split_by", choices=["unit"], help=h("split_by"))
+    p.add_argument("--deadline", metavar="DATE|+N", help=h("deadline"))
     p.set_defaults(handler=cmd_evaluate)
 
 
@@ -121,19 +122,26 @@ def exit_code(result: Result, fail_on: str) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from checklist.rectify import parse_deadline, record_lookup
     from checklist.render import RenderOptions, render
 
     fmt = checked(args)
+    deadline = parse_deadline(args.deadline) if args.deadline else None
     if args.split_by:
         from checklist.cli.split import write_split
 
         return write_split(args, fmt)
-    result, _pack = run_evaluation(args)
+    keep: dict = {}
+    result, pack = run_evaluation(args, keep)
+    ledger = keep["ledger"]
     lang = o.lang_of(args)
     code = "cli.window" if args.as_of else "cli.window_default"
     window = msg(code, start=result.window.from_, end=result.window.to, as_of=result.as_of)
     print(window.text(lang), file=sys.stderr)
     color = args.output is None and fmt == "table" and out.isatty() and not os.environ.get("NO_COLOR")
-    data = render(result, fmt, RenderOptions(lang=lang, color=color))
+    documents = fmt in ("docx", "xlsx", "html", "markdown")  # they name each cited record's date and activity
+    records = record_lookup(ledger, result) if documents else None
+    options = RenderOptions(lang=lang, color=color, pack=pack, records=records, deadline=deadline)
+    data = render(result, fmt, options)
     write_output(data, args.output, out)
     return exit_code(result, args.fail_on)

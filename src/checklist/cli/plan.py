@@ -23,6 +23,7 @@ def plan_options(p: argparse.ArgumentParser, h: o.Help) -> None:
     o.add_units_filter(p, h)
     o.add_side(p, h)
     p.add_argument("--ledger", metavar="XLSX", help=h("plan_ledger"))
+    p.add_argument("--deadline", metavar="DATE|+N", help=h("deadline"))
     o.add_output(p, h, "plan_output")
     o.add_lang(p, h)
     p.set_defaults(handler=cmd_plan)
@@ -40,16 +41,19 @@ def checked(args: argparse.Namespace) -> None:
 
 def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     from checklist.engine import evaluate
+    from checklist.rectify import parse_deadline
     from checklist.workflow.plan import read_plan, update_plan, write_plan
 
     checked(args)
+    deadline = parse_deadline(args.deadline) if args.deadline else None
     pack = o.load_rules(args)
     ledger = o.read_log(args)
     existing = read_plan(args.ledger) if args.ledger else []
     as_of = o.day(args.as_of, "--as-of") if args.as_of else None
     result = evaluate(pack, ledger, year=args.year, as_of=as_of, units=args.unit, **o.side_inputs(args))
-    changes = update_plan(result, existing)
-    write_output(write_plan(changes.items), args.output, out)
+    lang = o.lang_of(args)
+    changes = update_plan(result, existing, lang, deadline)
+    write_output(write_plan(changes.items, lang), args.output, out)
     summary = say(
         "cli.plan.summary",
         o.lang_of(args),

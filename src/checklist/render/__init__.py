@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from checklist.result import Result
@@ -13,8 +14,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How to render. The documents people hand in (docx, xlsx, html, markdown) read more when given:
+    `pack` (the duties of the next period for 下一步打算, the report's subject), `records` (序号 ->
+    (date, activity name), so references name the activity: `checklist.rectify.record_lookup`) and
+    `deadline` (整改时限: a day, +N days after as_of, or None for DESIGN §10's default)."""
+
     lang: str = "zh"
     color: bool = False
+    pack: Any = None
+    records: Mapping[str, tuple[dt.date | None, str]] | None = None
+    deadline: dt.date | int | None = None
 
 
 Renderer = Callable[["Result", RenderOptions], str | bytes]

@@ -14,19 +14,25 @@ def cell(value: object) -> str:
 
 
 def _block(block: Block) -> list[str]:
-    if block.kind == "heading":
-        return ["#" * block.level + " " + cell(block.text), ""]
-    if block.kind == "quote":
-        return ["> " + cell(block.text), ""]
-    if block.kind == "para":
-        return [cell(block.text), ""]
+    if block.kind == "title":
+        return ["# " + cell(block.text), ""]
+    if block.kind == "h1":
+        return ["## " + cell(block.text), ""]
+    if block.kind == "h2":
+        return ["### " + cell(block.text), ""]
+    if block.kind == "annex":
+        return ["## " + cell(block.text) + " " + cell(block.items[0]), ""]
+    if block.kind == "annexes":
+        return [cell(block.text), "", *(f"{i}. {cell(n)}" for i, n in enumerate(block.items, start=1)), ""]
+    if block.kind == "signature":
+        return [cell(block.text) + "  ", cell(block.items[0]), ""]
     if block.kind == "table":
         lines = ["| " + " | ".join(block.headers) + " |", "|" + "---|" * len(block.headers)]
         return [*lines, *("| " + " | ".join(cell(c) for c in row) + " |" for row in block.rows), ""]
-    marker = (lambda i: f"{i}.") if block.kind == "numbered" else (lambda i: "-")
-    return [*(f"{marker(i)} {cell(item)}" for i, item in enumerate(block.items, start=1)), ""]
+    return [cell(block.text), ""]
 
 
 @register("markdown")
 def render_markdown(result: Result, options: RenderOptions) -> str:
-    return "\n".join(line for block in build_report(result, options.lang) for line in _block(block))
+    blocks = build_report(result, options.lang, pack=options.pack, records=options.records, deadline=options.deadline)
+    return "\n".join(line for block in blocks for line in _block(block))

@@ -9,16 +9,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from checklist.assess import group_standing, standing
+from checklist.rectify import period_text, records_text, rectifications, rule_title, severity_name, status_name
+from checklist.rectify.sheet import formats as ledger_formats
+from checklist.rectify.sheet import print_setup, row_height, write_sheet
 from checklist.render import RenderOptions, register
-from checklist.render.common import (
-    finding_message,
-    near_miss_text,
-    previous_scores,
-    rectifications,
-    rule_title,
-    safe_text,
-)
-from checklist.render.words import STATUS
+from checklist.render.common import near_miss_text, previous_scores, safe_text
 from checklist.result import Result
 from checklist.text import say
 
@@ -31,7 +26,6 @@ HEADERS = {
         ["单位", "类型", "上级", "得分(%)", "达标", "未达标", "待完成", "豁免"],
         [
             "单位",
-            "规则",
             "职责",
             "期间",
             "开始",
@@ -44,18 +38,16 @@ HEADERS = {
             "人员",
             "台账记录",
             "严重程度",
-            "说明",
             "接近但未计入",
         ],
-        ["编号", "单位", "问题", "整改措施", "责任人", "整改时限", "状态", "台账记录", "备注"],
-        ["行", "活动类型", "可能是"],
-        ["行", "原因"],
+        [],
+        ["Excel行号", "活动类型", "可能是"],
+        ["Excel行号", "原因"],
     ],
     "en": [
         ["unit", "type", "parent", "score (%)", "met", "violations", "due", "waived"],
         [
             "unit",
-            "rule",
             "duty",
             "period",
             "start",
@@ -68,21 +60,19 @@ HEADERS = {
             "person",
             "records",
             "severity",
-            "message",
             "near misses",
         ],
-        ["item", "unit", "problem", "measure", "owner", "deadline", "status", "records", "notes"],
-        ["row", "activity", "maybe"],
-        ["row", "reason"],
+        [],
+        ["spreadsheet row", "activity", "maybe"],
+        ["spreadsheet row", "reason"],
     ],
 }
-OPEN = {"zh": "未整改", "en": "open"}
 PREVIOUS = {"zh": "上年得分(%)", "en": "previous year (%)"}
 GROUPS = {
     "zh": ["上级汇总", "上级", "单位数", "得分(%)", "达标", "未达标", "待完成", "得分最低单位"],
     "en": ["By parent", "parent", "units", "score (%)", "met", "violations", "due", "lowest unit"],
 }
-MAX_WIDTH = 60
+MAX_WIDTH = 30  # longer text wraps inside the column (and its row grows to show it whole)
 
 
 def _width(value: Any) -> int:
@@ -98,17 +88,19 @@ class _Sheet:
         self.formats = formats
         self.widths = [_width(h) for h in headers]
         self.rows = 0
+        self.values: list[list[Any]] = []
         for col, header in enumerate(headers):
             self.ws.write_string(0, col, header, formats["header"])
         self.ws.freeze_panes(1, 0)
 
     def add(self, values: Sequence[Any]) -> None:
         self.rows += 1
+        self.values.append(list(values))
         for col, value in enumerate(values):
             if isinstance(value, dt.date):
                 self.ws.write_datetime(self.rows, col, dt.datetime.combine(value, dt.time()), self.formats["date"])
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                self.ws.write_number(self.rows, col, value)
+                self.ws.write_number(self.rows, col, value, self.formats["number"])
             elif value is None or value == "":
                 self.ws.write_blank(self.rows, col, None)
             else:
@@ -120,6 +112,12 @@ class _Sheet:
         self.ws.autofilter(0, 0, max(self.rows, 1), len(self.widths) - 1)
         for col, width in enumerate(self.widths):
             self.ws.set_column(col, col, width + 2)
+        widths = [w + 2 for w in self.widths]
+        for row, values in enumerate(self.values, start=1):
+            self.ws.set_row(
+                row, row_height([v if isinstance(v, str) else "" for v in values], widths, [True] * len(widths))
+            )
+        print_setup(self.ws, len(self.widths))
 
 
 @register("xlsx")
@@ -130,17 +128,21 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     formats = {
-        "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-        "wrap": book.add_format({"text_wrap": False}),
+        "header": book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "font_name": "宋体"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd", "font_name": "宋体", "valign": "top"}),
+        "number": book.add_format({"font_name": "宋体", "valign": "top"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top", "font_name": "宋体"}),
     }
     names, headers = SHEETS[lang], [list(h) for h in HEADERS[lang]]
     headers[0] = [say("assess.rank", lang), headers[0][0], say("assess.rating", lang), *headers[0][1:]]
     previous = previous_scores(result)
     if result.previous:
         headers[0].append(PREVIOUS[lang])
-    sheets = [_Sheet(book, name, header, formats) for name, header in zip(names, headers, strict=True)]
-    summary, details, fixes, unmatched, rejected = sheets
+    summary, details = (_Sheet(book, names[i], headers[i], formats) for i in (0, 1))
+    items = rectifications(result, lang, options.deadline)
+    write_sheet(book, names[2], items, lang, ledger_formats(book))
+    unmatched, rejected = (_Sheet(book, names[i], headers[i], formats) for i in (3, 4))
+    sheets = [summary, details, unmatched, rejected]
     for u in standing(result.units):  # by 名次; 未报送 last
         extra = [previous.get(u.unit)] if result.previous else []
         rank = say("assess.unsubmitted", lang) if u.submitted is False else u.rank
@@ -160,25 +162,21 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
         details.add(
             [
                 f.unit,
-                f.rule,
                 rule_title(result, f.rule, lang),
-                f.period,
+                period_text(f, lang),
                 f.start,
                 f.end,
-                STATUS[lang][f.status],
+                status_name(f.status, lang),
                 f.required,
                 f.count,
                 f.missing,
                 f.due,
                 f.person,
-                ", ".join(map(str, f.records)),
-                f.severity,
-                finding_message(result, f, lang),
+                records_text(f.records, options.records, lang),
+                severity_name(f.severity, lang),
                 misses,
             ]
         )
-    for item in rectifications(result, lang):
-        fixes.add([item.item, item.unit, item.problem, "", "", item.deadline, OPEN[lang], item.records, ""])
     for row in result.unmatched:
         unmatched.add([row.row, row.activity, row.suggestion])
     for row in result.rejected:

@@ -1,7 +1,8 @@
 """The rectification ledger (整改台账): created from violations, closed item by item on re-evaluation (对账销号).
 
 An item's id is derived from unit, rule and period, so a later evaluation finds the same item.
-Columns people edit — 整改措施, 责任人, 整改时限, 备注 — are carried over untouched.
+What people edit — 整改措施, 责任人, 整改时限, 状态 (未整改/整改中), 备注 — is carried over untouched.
+The sheet's shape is checklist.rectify.sheet's, the same as the 整改台账 sheet of `evaluate --format xlsx`.
 """
 
 from __future__ import annotations
@@ -13,59 +14,15 @@ from pathlib import Path
 
 from checklist.errors import LedgerError, Location, Problem
 from checklist.ledger.dates import DateError, parse_when
-from checklist.render.common import item_id, problem_text, rectifications
+from checklist.rectify import CLOSED, LEGACY_OVERDUE, OPEN, STATUSES, Deadline, Item, item_id, rectifications
+from checklist.rectify.sheet import FIELDS, headers, write_sheet
 from checklist.result import Result
+from checklist.text import say
 
-COLUMNS = [
-    "编号",
-    "单位",
-    "规则",
-    "期间",
-    "问题",
-    "整改措施",
-    "责任人",
-    "整改时限",
-    "状态",
-    "销号日期",
-    "销号依据",
-    "备注",
-]
-OPEN, CLOSED, OVERDUE = "未整改", "已销号", "逾期"
-EDITABLE = ("整改措施", "责任人", "整改时限", "备注")
-LEDGER_TEXT = {1, 4}  # 单位, 问题
-
-
-@dataclass
-class Item:
-    item: str
-    unit: str
-    rule: str
-    period: str
-    problem: str
-    measure: str = ""
-    owner: str = ""
-    deadline: dt.date | None = None
-    status: str = OPEN
-    closed_on: dt.date | None = None
-    closed_by: str = ""
-    notes: str = ""
-    row: int = 0  # where it stood in the ledger that was read (0: new)
-
-    def cells(self) -> list[object]:
-        return [
-            self.item,
-            self.unit,
-            self.rule,
-            self.period,
-            self.problem,
-            self.measure,
-            self.owner,
-            self.deadline,
-            self.status,
-            self.closed_on,
-            self.closed_by,
-            self.notes,
-        ]
+OVERDUE = LEGACY_OVERDUE  # kept for callers of earlier versions (serve): lateness now shows on 整改时限
+__all__ = ["CLOSED", "OPEN", "OVERDUE", "Item", "PlanChanges", "read_plan", "update_plan", "write_plan"]
+REQUIRED = ("item", "unit", "problem", "measure", "owner", "deadline", "status")
+LEGACY = {"规则": "duty"}  # ledgers written by earlier versions named the duty column 规则 (and held the rule id)
 
 
 @dataclass
@@ -97,6 +54,28 @@ def _day(file: str, row: int, column: str, value: object) -> dt.date | None:
         raise LedgerError(Problem(Location(file, row), f"{column}: {err}")) from None
 
 
+def _columns(file: str, header: list[str]) -> dict[str, int]:
+    """field -> column index, from the header in either language (or an earlier version's)."""
+    names = {h: f for lang in ("zh", "en") for h, f in zip(headers(lang), FIELDS, strict=True)}
+    names.update(LEGACY)
+    at: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h in names and names[h] not in at:
+            at[names[h]] = i
+    missing = [headers("zh")[FIELDS.index(f)] for f in REQUIRED if f not in at]
+    if missing:
+        raise LedgerError(Problem(Location(file, 1), say("doc.plan.columns", missing=missing, expected=headers("zh"))))
+    return at
+
+
+def _status(text: str) -> str:
+    """状态 as written, in either language; an earlier version's 逾期 is an open item."""
+    for i, state in enumerate(STATUSES):
+        if text in (state, say(f"doc.state.{i}", "en")):
+            return state
+    return OPEN if text in ("", LEGACY_OVERDUE) else text
+
+
 def read_plan(path: str | Path) -> list[Item]:
     """Read a rectification ledger written by `checklist plan` (and edited by people since)."""
     from checklist.ledger.excel import load_workbook
@@ -105,50 +84,56 @@ def read_plan(path: str | Path) -> list[Item]:
     try:
         book = load_workbook(file, Path(path))
     except OSError as err:
-        raise LedgerError(Problem(Location(file), f"cannot read the rectification ledger: {err}")) from None
+        raise LedgerError(Problem(Location(file), say("doc.plan.unreadable", error=err))) from None
     grid = book.sheets[0].grid if book.sheets else []
     if not grid:
-        raise LedgerError(Problem(Location(file, 1), "empty rectification ledger: expected the header row"))
-    header = [_text(h) for h in grid[0]]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise LedgerError(
-            Problem(Location(file, 1), f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
-        )
-    at = {name: header.index(name) for name in COLUMNS}
+        raise LedgerError(Problem(Location(file, 1), say("doc.plan.empty")))
+    at = _columns(file, [_text(h) for h in grid[0]])
     items, seen = [], {}
     for number, values in enumerate(grid[1:], start=2):
         cell = {name: values[i] if i < len(values) else None for name, i in at.items()}
         if not any(_text(v) for v in cell.values()):
             continue
-        ident = _text(cell["编号"])
+        ident = _text(cell["item"])
         if not ident:
-            raise LedgerError(Problem(Location(file, number), "编号 is empty: the item cannot be matched"))
+            raise LedgerError(Problem(Location(file, number), say("doc.plan.no_id")))
         if ident in seen:
-            raise LedgerError(Problem(Location(file, number), f"编号 {ident} repeats row {seen[ident]}"))
+            raise LedgerError(Problem(Location(file, number), say("doc.plan.repeat", id=ident, row=seen[ident])))
         seen[ident] = number
-        items.append(
-            Item(
-                item=ident,
-                unit=_text(cell["单位"]),
-                rule=_text(cell["规则"]),
-                period=_text(cell["期间"]),
-                problem=_text(cell["问题"]),
-                measure=_text(cell["整改措施"]),
-                owner=_text(cell["责任人"]),
-                deadline=_day(file, number, "整改时限", cell["整改时限"]),
-                status=_text(cell["状态"]) or OPEN,
-                closed_on=_day(file, number, "销号日期", cell["销号日期"]),
-                closed_by=_text(cell["销号依据"]),
-                notes=_text(cell["备注"]),
-                row=number,
-            )
-        )
+        items.append(_item(file, number, ident, cell))
     return items
 
 
-def update_plan(result: Result, existing: list[Item], lang: str = "zh") -> PlanChanges:
-    """Close items whose violation is gone, flag overdue ones, append new violations."""
+def _item(file: str, number: int, ident: str, cell: dict[str, object]) -> Item:
+    def text(name: str) -> str:
+        return _text(cell.get(name))
+
+    def day(name: str) -> dt.date | None:
+        return _day(file, number, headers("zh")[FIELDS.index(name)], cell.get(name))
+
+    return Item(
+        item=ident,
+        unit=text("unit"),
+        duty=text("duty"),
+        period=text("period"),
+        problem=text("problem"),
+        severity=text("severity"),
+        measure=text("measure"),
+        owner=text("owner"),
+        deadline=day("deadline"),
+        status=_status(text("status")),
+        closed_on=day("closed_on"),
+        closed_by=text("closed_by"),
+        notes=text("notes"),
+        row=number,
+    )
+
+
+def update_plan(result: Result, existing: list[Item], lang: str = "zh", deadline: Deadline = None) -> PlanChanges:
+    """Close items whose violation is gone, count overdue ones, append new violations.
+
+    New items get DESIGN §10's 整改时限 (never before as_of) or `deadline`; existing items keep
+    theirs and what people wrote (整改中 stays 整改中)."""
     by_id = {item_id(f.unit, f.rule, f.period, f.person): f for f in result.findings}
     changes = PlanChanges(items=[])
     known = set()
@@ -157,75 +142,43 @@ def update_plan(result: Result, existing: list[Item], lang: str = "zh") -> PlanC
         finding = by_id.get(item.item)
         if item.status != CLOSED and finding is None and _checked_again(result, item):
             # A record-level problem (evidence, response) leaves no finding once it is fixed.
-            item = replace(item, status=CLOSED, closed_on=result.as_of, closed_by="复核已无此问题")
+            item = replace(item, status=CLOSED, closed_on=result.as_of, closed_by=say("doc.plan.gone", lang))
             changes.closed.append(item.item)
         elif item.status != CLOSED and finding is not None and finding.status in ("met", "waived"):
-            basis = "记录 " + ", ".join(map(str, finding.records)) if finding.records else finding.status
+            basis = say("doc.plan.records", lang, records=finding.records) if finding.records else ""
             if finding.waiver:
-                basis = f"豁免: {finding.waiver.reason}"
+                basis = say("doc.plan.waived", lang, reason=finding.waiver.reason)
             item = replace(item, status=CLOSED, closed_on=result.as_of, closed_by=basis)
             changes.closed.append(item.item)
-        elif item.status != CLOSED:
-            late = item.deadline is not None and item.deadline < result.as_of
-            item = replace(item, status=OVERDUE if late else OPEN)
-            if late:
-                changes.overdue.append(item.item)
+        elif item.status != CLOSED and item.deadline is not None and item.deadline < result.as_of:
+            changes.overdue.append(item.item)
         changes.items.append(item)
-    for r in rectifications(result, lang):
-        if r.item in known:
+    for new in rectifications(result, lang, deadline):
+        if new.item in known:
             continue
-        late = r.deadline < result.as_of
-        changes.items.append(
-            Item(
-                item=r.item,
-                unit=r.unit,
-                rule=r.rule,
-                period=r.period,
-                problem=problem_text(result, r.finding, lang),
-                deadline=r.deadline,
-                status=OVERDUE if late else OPEN,
-            )
-        )
-        changes.opened.append(r.item)
-        if late:
-            changes.overdue.append(r.item)
+        changes.items.append(new)
+        changes.opened.append(new.item)
     return changes
 
 
 def _checked_again(result: Result, item: Item) -> bool:
-    """Whether this evaluation looked at the item's unit, rule and day again (record-level items only:
-    their period is a date; a period label such as 2024-Q3 always has a finding when evaluated)."""
+    """Whether this evaluation looked at the item's unit, duty and day again (record-level items
+    only: their period is one day; a period such as 2024年第三季度 always has a finding when evaluated)."""
     try:
-        day = dt.date.fromisoformat(item.period)
-    except ValueError:
+        day = parse_when(item.period.split(" ")[0]).day
+    except DateError:
         return False
-    evaluated = any(u.unit == item.unit for u in result.units) and any(r["id"] == item.rule for r in result.rules)
+    titles = {r["id"] for r in result.rules} | {r["title"] for r in result.rules}
+    titles |= {r.get("title_en") for r in result.rules if r.get("title_en")}
+    evaluated = any(u.unit == item.unit for u in result.units) and (item.duty in titles or item.rule in titles)
     return evaluated and result.window.from_ <= day <= min(result.window.to, result.as_of)
 
 
-def write_plan(items: list[Item]) -> bytes:
+def write_plan(items: list[Item], lang: str = "zh") -> bytes:
     import xlsxwriter
-
-    from checklist.render.common import safe_text
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = book.add_worksheet("整改台账")
-    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    widths = [16, 14, 24, 12, 60, 30, 10, 12, 8, 12, 24, 20]
-    for col, (name, width) in enumerate(zip(COLUMNS, widths, strict=True)):
-        sheet.write_string(0, col, name, bold)
-        sheet.set_column(col, col, width)
-    for r, item in enumerate(items, start=1):
-        for col, value in enumerate(item.cells()):
-            if isinstance(value, dt.date):
-                sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), date)
-            elif value:
-                # Ledger-derived text is made inert; what people typed is written back as they typed it
-                # (as a string cell, so it cannot run as a formula either way).
-                sheet.write_string(r, col, safe_text(value) if col in LEDGER_TEXT else str(value))
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(items), 1), len(COLUMNS) - 1)
+    write_sheet(book, say("doc.plan.sheet", lang), items, lang)
     book.close()
     return buffer.getvalue()
