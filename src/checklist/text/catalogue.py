@@ -297,8 +297,61 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot roll up by {value!r}: only 'parent' is supported",
     ),
     # appended to a waived finding's message, in the pack's language (the findings' own)
+    "engine.no_previous": (
+        "台账中没有 {start} 至 {end} 的记录,不与上年比较",
+        "the ledger has no rows in {start}..{end}; no comparison with the previous year",
+    ),
+    "engine.unlisted_units": (
+        "单位名单中没有这些单位,仍照常评估:{units}",
+        "unit(s) not in the units list, evaluated anyway: {units}",
+    ),
+    "engine.future_rows": (
+        "{count} 行的日期晚于截至日 {as_of},不计入",
+        "{count} row(s) dated after as_of {as_of} are not counted",
+    ),
+    "engine.waiver_rule": ("豁免清单中的规则“{rule}”不存在", "waiver names unknown rule '{rule}'"),
+    "engine.waiver_unit": ("豁免清单中的单位“{unit}”不存在", "waiver names unknown unit '{unit}'"),
+    "engine.waiver_expired": (
+        "{unit} / {rule} 的豁免已于 {expires} 到期,不再豁免任何事项",
+        "waiver for {unit} / {rule} expired on {expires}; it no longer covers anything",
+    ),
+    "engine.untyped_units": (
+        "{count} 条规则只适用于特定类型的单位({rules});--units 中未写类型的单位不适用:{units}",
+        "{count} rule(s) apply to unit types only ({rules}); "
+        "units without a type in --units are not asked for them: {units}",
+    ),
+    "engine.roster_strangers": (
+        "人员名单中的单位不在台账或单位名单中,其人员不参与评估:{units}",
+        "roster unit(s) not in the ledger or units list, their members are not evaluated: {units}",
+    ),
+    "engine.no_evidence": (
+        "台账没有佐证材料列;不核查佐证材料,相关规则不出结果",
+        "the ledger has no evidence column; evidence is not tracked and evidence rules produced no findings",
+    ),
+    "engine.no_roster": (
+        "规则 {rule} 按人计算,但未提供人员名单(--roster),未予评估",
+        "rule {rule} counts per person but no roster was given (--roster); it was not evaluated",
+    ),
     "engine.waived_note": ("[豁免: {reason}]", "[waived: {reason}]"),
     "engine.unknown_units": ("台账和单位名单中都没有单位 {units}", "no unit {units} in the ledger or units list"),
+    "finding.amount": (
+        "{period} {what} {count}/{required}{unit},{tail}",
+        "{period} {what}: {count} of {required}{unit:hide} — {tail}",
+    ),
+    "finding.unit.times": ("次", " times"),
+    "finding.unit.hours": ("学时", " hours"),
+    "finding.amount.met": ("已达标", "met"),
+    "finding.amount.gap": ("缺{missing}{unit}", "{missing} missing{unit:hide}"),
+    "finding.amount.due": ("尚缺{missing}{unit},须于{due}前完成", "{missing} still needed by {due}{unit:hide}"),
+    "finding.amount.exceeded": ("超出{excess}{unit}", "{excess} more than allowed{unit:hide}"),
+    "finding.amount.late": ("逾期完成", "done late"),
+    "finding.amount.waived": ("已豁免", "waived"),
+    "finding.event": ("{day} {subject},{tail}", "{day} {subject}: {tail}"),
+    "finding.event.met": ("已按时{answer}", "{answer} in time"),
+    "finding.event.late": ("{answer}晚于{due}", "{answer} only after {due}"),
+    "finding.event.gap": ("截至{due}未见{answer}", "no {answer} by {due}"),
+    "finding.event.due": ("须于{due}前{answer}", "{answer} due by {due}"),
+    "finding.event.waived": ("已豁免", "waived"),
     # ------------------------------------------------------------ render: reports and documents
     "status.met": ("达标", "met"),
     "status.gap": ("未达标", "gap"),
