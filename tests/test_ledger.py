@@ -380,7 +380,11 @@ def test_unparseable_number_rejects_the_row_with_reason(tmp_path):
 
 
 def test_log_check_prints_counts(gbk_csv, capsys):
-    assert main(["log", "check", str(gbk_csv)]) == 0
+    assert main(["log", "check", str(gbk_csv)]) == 0  # the first command a clerk runs: Chinese
+    out = capsys.readouterr().out
+    assert "共 4 行 = 已识别 4 + 未识别 0 + 无效 0" in out
+    assert "日期范围 2024-03-15 至 2024-12-05" in out and "已按 GBK/GB18030 编码读取" in out
+    assert main(["log", "check", str(gbk_csv), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "rows 4 = matched 4 + unmatched 0 + rejected 0" in out
     assert "dates 2024-03-15 .. 2024-12-05" in out

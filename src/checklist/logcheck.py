@@ -12,6 +12,9 @@ from tabulate import tabulate
 from checklist.engine.match import category_masks, suggest
 from checklist.ledger import Ledger, arrays
 from checklist.pack.model import Pack
+from checklist.render.words import notice_line
+from checklist.text import say, template
+from checklist.text.catalogue import CATALOGUE
 
 
 def ledger_summary(ledger: Ledger, pack: Pack) -> dict:
@@ -51,32 +54,47 @@ def ledger_summary(ledger: Ledger, pack: Pack) -> dict:
     }
 
 
-def ledger_report(ledger: Ledger, pack: Pack, fmt: str = "table") -> str:
+def ledger_report(ledger: Ledger, pack: Pack, fmt: str = "table", lang: str = "zh") -> str:
+    """The summary as JSON, or as a terminal report in `lang`."""
     s = ledger_summary(ledger, pack)
     if fmt == "json":
         return json.dumps(s, ensure_ascii=False, indent=2) + "\n"
-    lines = [
-        f"{s['source']} ({s['format']}, header row {s['header_row']})",
-        f"rows {s['rows']} = matched {s['matched']} + unmatched {s['unmatched']} + rejected {s['rejected']}"
-        f"  (blank rows skipped: {s['blank_rows_skipped']})",
-        f"dates {s['date_range'][0]} .. {s['date_range'][1]}" if s["date_range"] else "dates: none usable",
-        "columns: " + ", ".join(f"{k}={v}" for k, v in s["columns"].items()),
-        "",
-        tabulate(sorted(s["units"].items()), headers=["unit", "rows"], disable_numparse=True),
-        "",
-        tabulate(
-            [[cid, pack.categories[cid].label, n] for cid, n in s["categories"].items()],
-            headers=["category", "label", "rows"],
-            disable_numparse=True,
-        ),
-    ]
+    lines = [*_counts(s, lang), "", *_tables(s, pack, lang)]
     if s["unmatched_types"]:
-        lines += ["", "unmatched activity types:"]
+        lines += ["", say("log.unmatched", lang)]
         for u in s["unmatched_types"]:
-            hint = f" -> {u['suggestion']}?" if u["suggestion"] else ""
-            lines.append(f"  {u['activity']} ×{u['count']} (rows {', '.join(map(str, u['rows']))}){hint}")
-    if s["rejected_rows"]:
-        lines += ["", "rejected rows:"] + [f"  row {r['row']}: {r['reason']}" for r in s["rejected_rows"]]
-    if s["warnings"]:
-        lines += ["", "warnings:"] + [f"  [{w['kind']}] {w['message']}" for w in s["warnings"]]
+            hint = say("log.hint", lang, suggestion=u["suggestion"]) if u["suggestion"] else ""
+            lines.append(
+                "  " + say("log.unmatched_line", lang, activity=u["activity"], count=u["count"], rows=u["rows"]) + hint
+            )
+    if ledger.rejected:
+        lines += ["", say("log.rejected", lang)]
+        lines += ["  " + say("render.row_line", lang, row=r.ref or r.row, reason=r.text(lang)) for r in ledger.rejected]
+    if ledger.notices:
+        lines += ["", say("log.warnings", lang)] + ["  " + notice_line(n, lang) for n in ledger.notices]
     return "\n".join(lines) + "\n"
+
+
+def _counts(s: dict, lang: str) -> list[str]:
+    dates = s["date_range"]
+    columns = [say("log.column", lang, field=field_word(k, lang), header=v) for k, v in s["columns"].items()]
+    return [
+        say("log.source", lang, source=s["source"], format=s["format"], header_row=s["header_row"]),
+        say("log.accounting", lang, **{k: s[k] for k in ("rows", "matched", "unmatched", "rejected")})
+        + say("log.blank", lang, blank=s["blank_rows_skipped"]),
+        say("log.dates", lang, first=dates[0], last=dates[1]) if dates else say("log.no_dates", lang),
+        say("log.columns", lang, columns=columns),
+    ]
+
+
+def _tables(s: dict, pack: Pack, lang: str) -> list[str]:
+    units = tabulate(sorted(s["units"].items()), headers=say("log.units_head", lang).split("|"), disable_numparse=True)
+    rows = [[cid, pack.categories[cid].label, n] for cid, n in s["categories"].items()]
+    categories = tabulate(rows, headers=say("log.categories_head", lang).split("|"), disable_numparse=True)
+    return [units, "", categories]
+
+
+def field_word(field: str, lang: str) -> str:
+    """A ledger field as a clerk calls it (日期, 活动类型); unknown fields as they are."""
+    code = f"field.{field}"
+    return template(code, lang) if code in CATALOGUE else field

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
-from checklist.cli import audit, bulletin, calendar, evaluate, log, plan, remind, rules, serve, watch
+from checklist.cli import audit, bulletin, calendar, evaluate, log, plan, remind, rules, serve, template, watch
 from checklist.cli.argwords import argparse_words
 from checklist.cli.options import Help, lang_of
 from checklist.errors import ChecklistError, InputError, UsageError
@@ -25,7 +25,7 @@ from checklist.text import say, system_lang
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 # Each module adds its command(s) with `add(sub, h)` and sets `handler` on its parser.
-COMMANDS = (evaluate, bulletin, log, rules, plan, remind, audit, calendar, watch, serve)
+COMMANDS = (evaluate, bulletin, log, rules, plan, remind, audit, calendar, watch, serve, template)
 
 
 class _Parser(argparse.ArgumentParser):

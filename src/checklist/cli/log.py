@@ -26,5 +26,5 @@ def cmd_log_check(args: argparse.Namespace, out: TextIO) -> int:
 
     pack = o.load_rules(args)
     ledger = o.read_log(args)
-    out.write(ledger_report(ledger, pack, args.format))
+    out.write(ledger_report(ledger, pack, args.format, o.lang_of(args)))
     return 0

@@ -145,11 +145,7 @@ def compare_previous(result: Result, pack: Pack, ledger: Ledger, scope: Scope) -
     dates = ledger.table["date"]
     inside = pc.and_(pc.greater_equal(dates, pa.scalar(before[0])), pc.less_equal(dates, pa.scalar(before[1])))
     if not ledger.table.num_rows or not pc.any(inside).as_py():
-        note = Notice(
-            kind="compare",
-            rows=[],
-            message=f"the ledger has no rows in {before[0]}..{before[1]}; no comparison with the previous year",
-        )
+        note = Notice.of("compare", "engine.no_previous", start=before[0], end=before[1])
         return result.model_copy(update={"warnings": [*result.warnings, note]})
     earlier = _evaluate(pack, ledger, replace(scope, year=None, start=before[0], end=before[1], as_of=before[1]))
     previous = Comparison(window=earlier.window, as_of=earlier.as_of, units=earlier.units)
@@ -188,13 +184,7 @@ def _units(ledger: Ledger, infos: list[UnitInfo], only: Sequence[str] | None, no
     if infos:
         missing = sorted(set(names) - set(listed))
         if missing:
-            notes.append(
-                Notice(
-                    kind="unit",
-                    rows=[],
-                    message=f"unit(s) not in the units list, evaluated anyway: {', '.join(missing)}",
-                )
-            )
+            notes.append(Notice.of("unit", "engine.unlisted_units", units=missing))
     names += [u for u in listed if u not in set(names)]
     evaluated = sorted(set(names))
     if only:
@@ -224,11 +214,7 @@ def _future_rows(ctx: Context, notes: list[Notice]) -> None:
     later = np.flatnonzero(ctx.dates > (ctx.as_of - dt.date(1970, 1, 1)).days)
     if len(later):
         rows = ctx.table["row"].to_numpy()[later].tolist()
-        notes.append(
-            Notice(
-                kind="future", rows=rows, message=f"{len(rows)} row(s) dated after as_of {ctx.as_of} are not counted"
-            )
-        )
+        notes.append(Notice.of("future", "engine.future_rows", rows, count=len(rows), as_of=ctx.as_of))
 
 
 def _span_rows(ctx: Context, notes: list[Notice]) -> None:
@@ -243,9 +229,9 @@ def _check_waivers(waivers: list[Waiver], rules: set[str], units: set[str], note
     """A waiver naming no known rule or unit covers nothing: usually a typo worth saying."""
     for w in waivers:
         if w.rule not in rules:
-            notes.append(Notice(kind="waiver", rows=[w.row], message=f"waiver names unknown rule '{w.rule}'"))
+            notes.append(Notice.of("waiver", "engine.waiver_rule", [w.row], rule=w.rule))
         if w.unit != "*" and w.unit not in units:
-            notes.append(Notice(kind="waiver", rows=[w.row], message=f"waiver names unknown unit '{w.unit}'"))
+            notes.append(Notice.of("waiver", "engine.waiver_unit", [w.row], unit=w.unit))
 
 
 def _waive(
@@ -258,11 +244,7 @@ def _waive(
     for w in waivers:
         if w not in live:
             notes.append(
-                Notice(
-                    kind="waiver",
-                    rows=[w.row],
-                    message=f"waiver for {w.unit} / {w.rule} expired on {w.expires}; it no longer covers anything",
-                )
+                Notice.of("waiver", "engine.waiver_expired", [w.row], unit=w.unit, rule=w.rule, expires=w.expires)
             )
     out = []
     for f in findings:
@@ -320,25 +302,10 @@ def _input_notes(ctx: Context, scope: Scope, notes: list[Notice]) -> None:
     typed = [r.id for r in pack.active_rules if r.applies_to]
     untyped = [u for u in evaluated if u not in ctx.unit_info or not ctx.unit_info[u].type]
     if typed and untyped:
-        notes.append(
-            Notice(
-                kind="unit",
-                rows=[],
-                message=f"{len(typed)} rule(s) apply to unit types only "
-                f"({', '.join(typed[:5])}{'…' if len(typed) > 5 else ''}); units without a type in "
-                f"--units are not asked for them: {', '.join(untyped[:10])}",
-            )
-        )
+        notes.append(Notice.of("unit", "engine.untyped_units", count=len(typed), rules=typed, units=untyped))
     strangers = sorted({m.unit for m in ctx.roster} - set(ctx.unit_names))
     if strangers:
-        notes.append(
-            Notice(
-                kind="roster",
-                rows=[],
-                message=f"roster unit(s) not in the ledger or units list, "
-                f"their members are not evaluated: {', '.join(strangers)}",
-            )
-        )
+        notes.append(Notice.of("roster", "engine.roster_strangers", units=strangers))
 
 
 def _result(ctx: Context, scope: Scope, findings: list[Finding], notes: list[Notice]) -> Result:
@@ -348,14 +315,7 @@ def _result(ctx: Context, scope: Scope, findings: list[Finding], notes: list[Not
     for m in ctx.masks.values():
         matched |= m
     if not ledger.has_evidence and any(r.kind == "evidence" for r in pack.active_rules):
-        notes.append(
-            Notice(
-                kind="evidence",
-                rows=[],
-                message="the ledger has no evidence column (佐证材料); "
-                "evidence is not tracked and evidence rules produced no findings",
-            )
-        )
+        notes.append(Notice.of("evidence", "engine.no_evidence"))
     rule_meta = [
         {
             "id": r.id,
@@ -412,14 +372,7 @@ def _findings(ctx: Context, notes: list[Notice]) -> list[Finding]:
         if rule.kind == "evidence" and not ctx.ledger.has_evidence:
             continue
         if getattr(rule, "per", "unit") == "person" and not ctx.roster:
-            notes.append(
-                Notice(
-                    kind="roster",
-                    rows=[],
-                    message=f"rule {rule.id} counts per person but no roster "
-                    "was given (--roster); it was not evaluated",
-                )
-            )
+            notes.append(Notice.of("roster", "engine.no_roster", rule=rule.id))
             continue
         findings.extend(evaluator(rule.kind)(ctx, rule))
     findings.sort(key=lambda f: (f.unit, order[f.rule], f.start, f.person or "", f.period))

@@ -1,13 +1,14 @@
-"""The one-line message each finding carries, in the pack's language."""
+"""The one-line message each finding carries, in the pack's language (templates: `finding.*` codes)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
 
+from checklist.text import Message, msg, say
 
-def _n(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+# What a count counts, after the number: 2/3次 (times), 1/4学时 (hours); sums of other fields have none.
+UNIT_WORDS = {"次": "finding.unit.times", "学时": "finding.unit.hours"}
 
 
 @lru_cache(maxsize=4096)
@@ -26,45 +27,13 @@ def amount(
     """Frequency and deadline findings: what was needed, what was found, what is missing.
 
     Cached: a big ledger gives thousands of findings with the same period, counts and status."""
-    if lang == "en":
-        head = f"{period} {what}: {_n(count)} of {_n(required)}"
-        tail = {
-            "met": "met",
-            "gap": f"{_n(missing)} missing",
-            "due": f"{_n(missing)} still needed by {due.isoformat()}",
-            "exceeded": f"{_n(excess or 0)} more than allowed",
-            "late": "done late",
-            "waived": "waived",
-        }[status]
-        return f"{head} — {tail}"
-    head = f"{period} {what} {_n(count)}/{_n(required)}{unit_word}"
-    tail = {
-        "met": "已达标",
-        "gap": f"缺{_n(missing)}{unit_word}",
-        "due": f"尚缺{_n(missing)}{unit_word},须于{due.isoformat()}前完成",
-        "exceeded": f"超出{_n(excess or 0)}{unit_word}",
-        "late": "逾期完成",
-        "waived": "已豁免",
-    }[status]
-    return f"{head},{tail}"
+    unit: Message | str = msg(UNIT_WORDS[unit_word]) if unit_word in UNIT_WORDS else unit_word
+    args = {"count": count, "required": required, "missing": missing, "due": due, "excess": excess or 0, "unit": unit}
+    tail = msg(f"finding.amount.{status}", **args)
+    return say("finding.amount", lang, period=period, what=what, tail=tail, **args)
 
 
 def event(status: str, subject: str, answer: str, day: dt.date, due: dt.date, lang: str) -> str:
     """Response and precedence findings: one event and whether its answer came in time."""
-    if lang == "en":
-        tail = {
-            "met": f"{answer} in time",
-            "late": f"{answer} only after {due.isoformat()}",
-            "gap": f"no {answer} by {due.isoformat()}",
-            "due": f"{answer} due by {due.isoformat()}",
-            "waived": "waived",
-        }[status]
-        return f"{day.isoformat()} {subject}: {tail}"
-    tail = {
-        "met": f"已按时{answer}",
-        "late": f"{answer}晚于{due.isoformat()}",
-        "gap": f"截至{due.isoformat()}未见{answer}",
-        "due": f"须于{due.isoformat()}前{answer}",
-        "waived": "已豁免",
-    }[status]
-    return f"{day.isoformat()} {subject},{tail}"
+    tail = msg(f"finding.event.{status}", answer=answer, due=due)
+    return say("finding.event", lang, day=day, subject=subject, tail=tail)

@@ -72,6 +72,8 @@ class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "all" and isinstance(value, (list, tuple)):  # every item, however many
             return joined(value, self.lang, limit=len(value))
+        if format_spec == "hide":  # an argument this language's sentence does not show (2次 vs "2 of 3")
+            return ""
         if format_spec:
             return super().format_field(value, format_spec)
         if isinstance(value, Message):

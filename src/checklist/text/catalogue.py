@@ -297,8 +297,61 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot roll up by {value!r}: only 'parent' is supported",
     ),
     # appended to a waived finding's message, in the pack's language (the findings' own)
+    "engine.no_previous": (
+        "台账中没有 {start} 至 {end} 的记录,不与上年比较",
+        "the ledger has no rows in {start}..{end}; no comparison with the previous year",
+    ),
+    "engine.unlisted_units": (
+        "单位名单中没有这些单位,仍照常评估:{units}",
+        "unit(s) not in the units list, evaluated anyway: {units}",
+    ),
+    "engine.future_rows": (
+        "{count} 行的日期晚于截至日 {as_of},不计入",
+        "{count} row(s) dated after as_of {as_of} are not counted",
+    ),
+    "engine.waiver_rule": ("豁免清单中的规则“{rule}”不存在", "waiver names unknown rule '{rule}'"),
+    "engine.waiver_unit": ("豁免清单中的单位“{unit}”不存在", "waiver names unknown unit '{unit}'"),
+    "engine.waiver_expired": (
+        "{unit} / {rule} 的豁免已于 {expires} 到期,不再豁免任何事项",
+        "waiver for {unit} / {rule} expired on {expires}; it no longer covers anything",
+    ),
+    "engine.untyped_units": (
+        "{count} 条规则只适用于特定类型的单位({rules});--units 中未写类型的单位不适用:{units}",
+        "{count} rule(s) apply to unit types only ({rules}); "
+        "units without a type in --units are not asked for them: {units}",
+    ),
+    "engine.roster_strangers": (
+        "人员名单中的单位不在台账或单位名单中,其人员不参与评估:{units}",
+        "roster unit(s) not in the ledger or units list, their members are not evaluated: {units}",
+    ),
+    "engine.no_evidence": (
+        "台账没有佐证材料列;不核查佐证材料,相关规则不出结果",
+        "the ledger has no evidence column; evidence is not tracked and evidence rules produced no findings",
+    ),
+    "engine.no_roster": (
+        "规则 {rule} 按人计算,但未提供人员名单(--roster),未予评估",
+        "rule {rule} counts per person but no roster was given (--roster); it was not evaluated",
+    ),
     "engine.waived_note": ("[豁免: {reason}]", "[waived: {reason}]"),
     "engine.unknown_units": ("台账和单位名单中都没有单位 {units}", "no unit {units} in the ledger or units list"),
+    "finding.amount": (
+        "{period} {what} {count}/{required}{unit},{tail}",
+        "{period} {what}: {count} of {required}{unit:hide} — {tail}",
+    ),
+    "finding.unit.times": ("次", " times"),
+    "finding.unit.hours": ("学时", " hours"),
+    "finding.amount.met": ("已达标", "met"),
+    "finding.amount.gap": ("缺{missing}{unit}", "{missing} missing{unit:hide}"),
+    "finding.amount.due": ("尚缺{missing}{unit},须于{due}前完成", "{missing} still needed by {due}{unit:hide}"),
+    "finding.amount.exceeded": ("超出{excess}{unit}", "{excess} more than allowed{unit:hide}"),
+    "finding.amount.late": ("逾期完成", "done late"),
+    "finding.amount.waived": ("已豁免", "waived"),
+    "finding.event": ("{day} {subject},{tail}", "{day} {subject}: {tail}"),
+    "finding.event.met": ("已按时{answer}", "{answer} in time"),
+    "finding.event.late": ("{answer}晚于{due}", "{answer} only after {due}"),
+    "finding.event.gap": ("截至{due}未见{answer}", "no {answer} by {due}"),
+    "finding.event.due": ("须于{due}前{answer}", "{answer} due by {due}"),
+    "finding.event.waived": ("已豁免", "waived"),
     # ------------------------------------------------------------ render: reports and documents
     "status.met": ("达标", "met"),
     "status.gap": ("未达标", "gap"),
@@ -592,6 +645,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "doc.plan.gone": ("复核已无此问题", "no longer found on re-check"),
     "doc.plan.records": ("台账记录序号{records}", "ledger records no. {records}"),
     "doc.plan.waived": ("豁免：{reason}", "waived: {reason}"),
+    "log.source": ("{source}({format},表头在第 {header_row} 行)", "{source} ({format}, header row {header_row})"),
+    "log.accounting": (
+        "共 {rows} 行 = 已识别 {matched} + 未识别 {unmatched} + 无效 {rejected}",
+        "rows {rows} = matched {matched} + unmatched {unmatched} + rejected {rejected}",
+    ),
+    "log.blank": ("(跳过空行 {blank} 行)", "  (blank rows skipped: {blank})"),
+    "log.dates": ("日期范围 {first} 至 {last}", "dates {first} .. {last}"),
+    "log.no_dates": ("没有可用的日期", "dates: none usable"),
+    "log.columns": ("列:{columns:all}", "columns: {columns:all}"),
+    "log.column": ("{field}={header}", "{field}={header}"),
+    "log.units_head": ("单位|行数", "unit|rows"),
+    "log.categories_head": ("类别|名称|行数", "category|label|rows"),
+    "log.unmatched": ("未识别的活动类型:", "unmatched activity types:"),
+    "log.unmatched_line": ("{activity} ×{count}(第 {rows} 行)", "{activity} ×{count} (rows {rows})"),
+    "log.hint": (" → 是否为“{suggestion}”?", " -> {suggestion}?"),
+    "log.rejected": ("无效行:", "rejected rows:"),
+    "log.warnings": ("提示:", "warnings:"),
+    "field.date": ("日期", "date"),
+    "field.activity": ("活动类型", "activity"),
+    "field.unit": ("单位", "unit"),
+    "field.title": ("主题", "title"),
+    "field.participants": ("参加人员", "participants"),
+    "field.evidence": ("佐证材料", "evidence"),
+    "field.recorded_at": ("登记日期", "recorded_at"),
+    "field.id": ("序号", "id"),
+    "field.hours": ("学时", "hours"),
+    "field.present": ("实到人数", "present"),
+    "field.expected": ("应到人数", "expected"),
     # ------------------------------------------------------------ workflow: plan, remind, audit, calendar
     # ------------------------------------------------------------ assessment: rating, ranking, bulletin
     "assess.rating": ("考核得分", "rating"),
@@ -1137,5 +1218,119 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.cli.help": (
         "打开本机网页:上传台账、查看结果、下载报告、管理整改台账",
         "open the local web page: upload ledgers, see the verdict, download reports, keep the rectification ledger",
+    ),
+    # ------------------------------------------------------------ matching: the blank template (checklist template)
+    "template.sheet": ("台账", "ledger"),
+    "template.sheet_year": ("{year}年台账", "ledger {year}"),
+    "template.notes_sheet": ("填表说明", "instructions"),
+    "template.title": ("{title}工作台账", "{title}: activity ledger"),
+    "template.title_year": ("{year}年度{title}工作台账", "{title}: activity ledger {year}"),
+    "template.unit_label": ("填报单位：", "填报单位："),
+    "template.footer": ("&C第 &P 页 共 &N 页", "&CPage &P of &N"),
+    "template.header.id": ("序号", "id"),
+    "template.header.date": ("日期", "date"),
+    "template.header.activity": ("活动类型", "activity"),
+    "template.header.title": ("活动名称", "title"),
+    "template.header.participants": ("参加人员", "participants"),
+    "template.header.evidence": ("佐证材料", "evidence"),
+    "template.header.recorded_at": ("登记日期", "recorded_at"),
+    "template.header.hours": ("学时", "hours"),
+    "template.header.present": ("实到人数", "present"),
+    "template.header.expected": ("应到人数", "expected"),
+    "template.header.notes": ("备注", "notes"),
+    "template.example.id": ("示例", "example"),
+    "template.example.title": (
+        "（示例行，填写时请覆盖或删除）召开会议：{label}",
+        "(example row: overwrite or delete it) meeting: {label}",
+    ),
+    "template.example.participants": ("张三、李四、王五", "Zhang San, Li Si, Wang Wu"),
+    "template.example.evidence": ("会议记录、签到表、照片", "minutes, sign-in sheet, photos"),
+    "template.types.input_title": ("活动类型", "Activity type"),
+    "template.types.input_message": (
+        "从下拉列表选择；列表见“填表说明”表。列表以外的写法也可以保存，但检查时会列为“未匹配”。",
+        "Choose from the list (see the instructions sheet). Other names can be kept but are reported as unmatched.",
+    ),
+    "template.types.error_title": ("不在活动类型列表中", "Not a listed activity type"),
+    "template.types.error_message": (
+        "这个活动类型不在规则包的列表中，检查时会列为“未匹配”，不计入任何要求。仍要保存吗？",
+        "This type is not in the pack's list: it will be reported as unmatched and count for no duty. Keep it?",
+    ),
+    "template.date.input_title": ("日期", "Date"),
+    "template.date.input_message": (
+        "写成 2024-03-15 或 2024年3月15日；只写“3月上旬”等不确定的日期会被拒收。",
+        "Write 2024-03-15; an imprecise date such as early March is rejected.",
+    ),
+    "template.date.error_title": ("不是日期", "Not a date"),
+    "template.date.error_message": (
+        "这一格应填写日期，如 2024-03-15。无法识别的日期在检查时会被拒收。仍要保存吗？",
+        "This cell holds a date such as 2024-03-15; an unreadable date is rejected when checked. Keep it?",
+    ),
+    "template.number.error_title": ("不是数字", "Not a number"),
+    "template.number.error_message": ("这一格应填写数字，如 2 或 1.5。", "This cell holds a number such as 2 or 1.5."),
+    "template.notes_title": ("填表说明（{title}）", "Instructions ({title})"),
+    "template.note.1": (
+        "1. 每开展一项活动，在“台账”表中填写一行。“日期”和“活动类型”必须填写，其余栏目尽量填写完整。",
+        "1. One row per activity on the ledger sheet. date and "
+        "activity are required; fill in the others as fully as you can.",
+    ),
+    "template.note.2": (
+        "2. 日期写成 2024-03-15、2024/3/15 或 2024年3月15日；单元格已设为日期格式。"
+        "只写“3月上旬”等不确定的日期会被拒收。",
+        "2. Dates as 2024-03-15 or 2024/3/15; the cells are date cells. An imprecise date (early March) is rejected.",
+    ),
+    "template.note.3": (
+        "3. 活动类型请从下拉列表选择（见下方“活动类型一览”）。"
+        "列表以外的写法会在检查结果中列为“未匹配”，不计入任何要求。",
+        "3. Choose the activity type from the drop-down (listed below). "
+        "Other names are reported as unmatched and count for no duty.",
+    ),
+    "template.note.4": (
+        "4. 活动名称写会议或活动的具体名称，如“召开党组会专题研究意识形态工作”；检查时也会在活动名称中查找关键词。",
+        "4. title: the activity's own name; the check also looks for keywords in it.",
+    ),
+    "template.note.5": (
+        "5. 参加人员用顿号（、）或逗号分隔；"
+        "佐证材料写会议记录、签到表、照片等存档材料的名称，“一事一档”要求每项活动都有佐证材料。",
+        "5. Separate participants with commas; evidence names the minutes,"
+        " sign-in sheets or photos on file (one file per activity).",
+    ),
+    "template.note.6": (
+        "6. 第4行是示例，填写时请覆盖或删除，否则它会被当作一项活动计入检查。",
+        "6. Row 4 is an example: overwrite or delete it, or it counts as an activity.",
+    ),
+    "template.note.7": (
+        "7. 在第2行“填报单位：”右侧填写单位全称；也可以一个季度一张工作表（复制“台账”表，表头不要改动）。",
+        "7. Write the unit's full name after 填报单位： on row 2. One sheet "
+        "per quarter is fine: copy the ledger sheet, keep its header.",
+    ),
+    "template.note.8": (
+        "8. 不要合并表头以下的单元格，不要在表头和数据之间插入空行或说明文字。",
+        "8. Do not merge cells below the header or put notes between the header and the rows.",
+    ),
+    "template.note.9": (
+        "9. 填好后检查：checklist evaluate 台账.xlsx --rules {pack}",
+        "9. Check it with: checklist evaluate ledger.xlsx --rules {pack}",
+    ),
+    "template.types.heading": (
+        "活动类型一览（“活动类型”栏下拉列表的内容）",
+        "Activity types (the drop-down of the activity column)",
+    ),
+    "template.types.name": ("类型名称", "type name"),
+    "template.types.aliases": ("也可写作", "also written"),
+    "template.types.duties": ("对应要求", "duties it counts for"),
+    "template.needs_output": ("请用 -o 文件名.xlsx 指定模板文件", "give -o FILE.xlsx"),
+    "template.written": (
+        "已写出空白台账模板 {path}：{types} 种活动类型，规则包 {pack}",
+        "wrote the blank ledger template {path}: {types} activity types, pack {pack}",
+    ),
+    "cli.help.template": (
+        "写出空白台账模板(XLSX):可识别的表头、活动类型下拉列表、日期格式、示例行和填表说明",
+        "write a blank ledger workbook (XLSX): recognised headers, a drop-down of activity types, date cells, "
+        "an example row and instructions",
+    ),
+    "cli.help.template_output": ("模板文件(.xlsx)", "the template file (.xlsx)"),
+    "cli.help.template_year": (
+        "台账的年度:写入表名和标题,未写年份的日期按此年份读取",
+        "the ledger's year: named in the sheet and the title, so dates written without a year take it",
     ),
 }
