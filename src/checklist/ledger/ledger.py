@@ -7,7 +7,7 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,7 @@ from checklist.ledger.combine import Part, combine
 from checklist.ledger.dates import parse_when_column
 from checklist.ledger.hints import is_yearless, rows_above_header, unit_line, with_year, year_hint
 from checklist.ledger.model import NO_UNIT, Ledger, PartContext
-from checklist.ledger.readers import RawTable, _cell_text, lines_in, read_tables
+from checklist.ledger.readers import RawTable, SheetTables, _cell_text, lines_in, read_tables
 from checklist.ledger.sources import Source, from_bytes, from_paths, read_binary
 from checklist.notice import Notice, RejectedRow
 from checklist.text import Message, msg, tidy
@@ -101,14 +101,31 @@ def _finish(ledger: Ledger, empty_ok: bool) -> Ledger:
     return ledger
 
 
+READERS = 4  # files read at once: a workbook is read in a child process, so the waits overlap
+
+
+def _read_one(source: Source, options: ReadOptions) -> tuple[str, SheetTables, str]:
+    digest = _Digest(source.path)
+    kind, tables = read_tables(
+        source.path, sheets=options.sheets, mapping=options.mapping, lines=digest.lines, shown=source.shown
+    )
+    return kind, tables, digest.result()
+
+
+def _read_all(sources: list[Source], options: ReadOptions) -> Iterator[tuple[str, SheetTables, str]]:
+    """Each file's tables, in order; several files are read a few at a time (a folder of workbooks
+    spends most of its time waiting for each workbook's child process)."""
+    if len(sources) == 1:
+        yield _read_one(sources[0], options)
+        return
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        yield from pool.map(lambda s: _read_one(s, options), sources)
+
+
 def _read_files(sources: list[Source], options: ReadOptions, shown: str) -> Ledger:
     parts: list[Part] = []
     digests = []
-    for source in sources:
-        digest = _Digest(source.path)
-        kind, tables = read_tables(
-            source.path, sheets=options.sheets, mapping=options.mapping, lines=digest.lines, shown=source.shown
-        )
+    for source, (kind, tables, digest) in zip(sources, _read_all(sources, options), strict=True):
         several = len(tables.read) > 1
         _note_misnamed(tables.read[0][1], source.shown, Path(source.name), kind)
         for sheet, raw in tables.read:
@@ -120,7 +137,7 @@ def _read_files(sources: list[Source], options: ReadOptions, shown: str) -> Ledg
                     "sheets", "sheets.skipped", file=source.shown, count=len(tables.skipped), sheets=tables.skipped
                 )
             )
-        digests.append(digest.result())
+        digests.append(digest)
     ledger = combine(parts, several_files=len(sources) > 1, source=shown)
     ledger.digest = digests[0] if len(digests) == 1 else xxhash.xxh3_128("|".join(digests).encode()).hexdigest()
     return ledger

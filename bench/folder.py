@@ -1,0 +1,152 @@
+"""A county's folder of 200 units' submissions against one merged file with the same rows (issue 12.6).
+
+    python bench/folder.py                 # writes bench/data/folder200/ and the merged files, then times
+    python bench/folder.py --files 200 --repeat 3
+
+The folder mixes the shapes units send (see `write_folder`): UTF-8 CSV with a 单位 column, GBK CSV
+with a 填报单位 line, single-sheet XLSX under a title row, XLSX with one sheet per quarter, and a
+UTF-8-BOM CSV named after its unit. The merged files hold the same rows with a 单位 column.
+Both are read and evaluated in-process (read_ledger + evaluate) as `checklist evaluate` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import ACTIVITIES, EVIDENCE, people, unit_names
+
+HEADER = ["序号", "日期", "活动类型", "主题", "参加人员", "佐证材料"]
+QUARTERS = ["一季度", "二季度", "三季度", "四季度"]
+SHAPES = ("csv-unit", "gbk-line", "xlsx-title", "xlsx-quarters", "csv-bom-name")
+
+
+def unit_rows(rng: np.random.Generator, year: int, per_year: int) -> list[list[object]]:
+    weights = np.array([a[1] for a in ACTIVITIES])
+    kinds = rng.choice(len(ACTIVITIES), size=per_year, p=weights / weights.sum())
+    days = np.sort(rng.integers(0, 365, size=per_year))
+    names = people(rng, per_year)
+    evidence = np.array(EVIDENCE)[rng.integers(0, len(EVIDENCE), size=per_year)]
+    start = dt.date(year, 1, 1)
+    return [
+        [i + 1, start + dt.timedelta(days=int(d)), ACTIVITIES[k][0], ACTIVITIES[k][2].format(n=i + 1), p, e]
+        for i, (k, d, p, e) in enumerate(zip(kinds, days, names, evidence, strict=True))
+    ]
+
+
+def _csv(path: Path, rows: list[list[object]], unit: str | None, encoding: str, line: str | None) -> None:
+    with path.open("w", encoding=encoding, newline="") as out:
+        writer = csv.writer(out)
+        if line:
+            writer.writerow([line])
+        writer.writerow((["单位"] if unit else []) + HEADER)
+        for r in rows:
+            writer.writerow(([unit] if unit else []) + [r[0], r[1].isoformat(), *r[2:]])
+
+
+def _xlsx(path: Path, sheets: dict[str, list[list[object]]], unit: str, with_unit_column: bool) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, [f"2024年度意识形态工作台账（{name}）"])
+        header = (["单位"] if with_unit_column else []) + HEADER
+        if not with_unit_column:
+            sheet.write_row(1, 0, [f"填报单位：{unit}"])
+        sheet.write_row(2, 0, header)
+        for i, r in enumerate(rows, start=3):
+            cells = ([unit] if with_unit_column else []) + r
+            for c, value in enumerate(cells):
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(i, c, dt.datetime.combine(value, dt.time()), dates)
+                else:
+                    sheet.write(i, c, value)
+    book.close()
+
+
+def write_folder(folder: Path, files: int, per_year: int, seed: int) -> list[tuple[str, list[list[object]]]]:
+    """`files` units' ledgers for 2024 in the five shapes, in turn; returns (unit, rows) for merging."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, unit in enumerate(unit_names(files)):
+        rows = unit_rows(rng, 2024, per_year)
+        shape = SHAPES[i % len(SHAPES)]
+        if shape == "csv-unit":
+            _csv(folder / f"{i:03d}.csv", rows, unit, "utf-8", None)
+        elif shape == "gbk-line":
+            _csv(folder / f"{i:03d}-gbk.csv", rows, None, "gbk", f"填报单位：{unit}")
+        elif shape == "xlsx-title":
+            _xlsx(folder / f"{i:03d}.xlsx", {"2024年": rows}, unit, with_unit_column=True)
+        elif shape == "xlsx-quarters":
+            quarters = {q: [r for r in rows if (r[1].month - 1) // 3 == n] for n, q in enumerate(QUARTERS)}
+            _xlsx(folder / f"{i:03d}-季度.xlsx", quarters, unit, with_unit_column=False)
+        else:
+            _csv(folder / f"{unit}.csv", rows, None, "utf-8-sig", None)
+        out.append((unit, rows))
+    return out
+
+
+def write_merged(path: Path, units: list[tuple[str, list[list[object]]]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["单位", *HEADER])
+        for unit, rows in units:
+            for r in rows:
+                writer.writerow([unit, r[0], r[1].isoformat(), *r[2:]])
+
+
+def write_merged_xlsx(path: Path, units: list[tuple[str, list[list[object]]]]) -> None:
+    _xlsx(path, {"2024年": [r for _u, rows in units for r in rows]}, "", with_unit_column=False)
+
+
+def timed(source: object, repeat: int) -> tuple[float, object]:
+    from checklist import evaluate, load_pack, read_ledger
+
+    pack = load_pack("ideology-responsibility")
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = evaluate(pack, read_ledger(source), year=2024, as_of=dt.date(2024, 12, 31))
+        result.to_json_bytes()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--per-year", type=int, default=110, help="rows per unit (about a year of a unit's 台账)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", default=str(Path(__file__).parent / "data"))
+    args = parser.parse_args()
+    data = Path(args.data)
+    folder = data / f"folder{args.files}"
+    units = write_folder(folder, args.files, args.per_year, args.seed)
+    merged = data / f"folder{args.files}-merged.csv"
+    write_merged(merged, units)
+    merged_xlsx = data / f"folder{args.files}-merged.xlsx"
+    write_merged_xlsx(merged_xlsx, units)
+    rows = sum(len(r) for _u, r in units)
+    t_folder, r_folder = timed(folder, args.repeat)
+    t_csv, r_csv = timed(merged, args.repeat)
+    t_xlsx, _ = timed(merged_xlsx, args.repeat)
+    same = {(u.unit, u.score) for u in r_folder.units} == {(u.unit, u.score) for u in r_csv.units}  # type: ignore[union-attr]
+    print(f"{args.files} files, {rows} rows; same unit scores as the merged CSV: {same}")
+    print(f"folder            {t_folder:7.2f} s")
+    print(f"merged CSV        {t_csv:7.2f} s   folder / merged = {t_folder / t_csv:.2f}x")
+    print(f"merged XLSX       {t_xlsx:7.2f} s   folder / merged = {t_folder / t_xlsx:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
