@@ -212,3 +212,15 @@ def test_no_suggestion_from_a_word_every_category_has(tmp_path):
     assert suggest(pack, "意识形态活动") is None  # 意识形态 is no category's own word
     assert suggest(pack, "县委汇报意识形态工作") == "向上级汇报意识形态工作"  # 汇报 is
     assert suggest(pack, "意识形态知识") == "意识形态知识学习"  # 知识 is generic, but 态知 is its own
+
+
+@pytest.mark.parametrize("with_null", [False, True])
+def test_dictionary_encoded_titles_match_like_plain_ones(tmp_path, with_null):
+    # The reader hands 活动名称 over dictionary-encoded when it is both the activity and the title.
+    pack = _pack(tmp_path)
+    names = ["向县委汇报意识形态工作", "篮球赛", "向县委汇报意识形态工作", "民主生活会征求意见", "召开民主生活会"]
+    titles = pa.array([*names, None] if with_null else names).dictionary_encode()
+    masks = category_masks(pack, pa.array(["-"] * len(titles)), titles)
+    assert masks["report"].tolist()[:5] == [True, False, True, False, False]
+    assert masks["meeting"].tolist()[:5] == [False, False, False, False, True]
+    assert not masks["report"][5:].any()

@@ -83,13 +83,7 @@ def _keyword_rows(title: pa.Array, terms: dict[str, tuple[list[Term], list[Term]
     if not patterns:
         return {}
     anything = _pattern([k for keywords, _ in terms.values() for k in keywords])
-    title = title.fill_null("")
-    sample = title.slice(0, DISTINCT_SAMPLE)
-    index: np.ndarray | None = None
-    values = title
-    if pc.count_distinct(sample).as_py() * 2 < len(sample):
-        encoded = pc.dictionary_encode(title)
-        values, index = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    values, index = _distinct_titles(title)
 
     def find(part: pa.Array) -> dict[str, np.ndarray]:
         """{category id: indices of the texts in `part` it matches}."""
@@ -122,6 +116,23 @@ def _keyword_rows(title: pa.Array, terms: dict[str, tuple[list[Term], list[Term]
         mask[rows] = True
         out[cid] = mask if index is None else mask[index]
     return out
+
+
+def _distinct_titles(title: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
+    """The texts to match and, when they repeat, each row's index into them (None: one text per row).
+
+    A dictionary-encoded title (the reader encodes 活动名称 when it is both activity and title)
+    is matched through its dictionary."""
+    if pa.types.is_dictionary(title.type):
+        if title.null_count == 0:
+            return title.dictionary.fill_null(""), title.indices.to_numpy(zero_copy_only=False)
+        title = title.cast(title.type.value_type)
+    title = title.fill_null("")
+    sample = title.slice(0, DISTINCT_SAMPLE)
+    if pc.count_distinct(sample).as_py() * 2 < len(sample):
+        encoded = pc.dictionary_encode(title)
+        return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    return title, None
 
 
 def _pattern(terms: list[Term]) -> str:
