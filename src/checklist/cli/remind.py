@@ -37,7 +37,8 @@ def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     ledger = o.read_log(args)
     year = args.year if args.year is not None else fiscal_year_of(as_of, pack.calendar.year_start_month)
     result = evaluate(pack, ledger, year=year, as_of=as_of, units=args.unit, **o.side_inputs(args))
-    titles = {r["id"]: r["title"] for r in result.rules}
+    lang = o.lang_of(args)
+    titles = {r["id"]: (r.get("title_en") or r["title"]) if lang == "en" else r["title"] for r in result.rules}
     rows = reminder_rows(result, int(args.within), titles)
     if args.format == "json":
         document = {"as_of": str(as_of), "within": int(args.within), "reminders": rows}

@@ -1,0 +1,90 @@
+"""Nothing a Chinese user reads is in English, and `--lang en` has no Chinese beyond the ledger's and
+the pack's own texts (DESIGN §7.1): the sample commands, run as a clerk would, on the sample ledger."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from checklist import load_pack
+from checklist.cli import main
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+SAMPLE = FIXTURES / "sample_ledger.csv"
+COMMANDS = [
+    ["evaluate", str(SAMPLE), "--as-of", "2024-12-31"],
+    ["remind", str(SAMPLE), "--as-of", "2024-12-10"],
+    ["audit", str(SAMPLE)],
+    ["log", "check", str(SAMPLE)],
+    ["rules", "list"],
+    ["evaluate", str(SAMPLE), "--year", "0"],  # a usage error
+    ["evaluate", "没有这个台账.csv"],  # an unreadable ledger
+]
+# Words that are names, not language: ids of the pack, its rules and categories, the file's name and
+# format, encodings, hex fingerprints, period codes (2024-H2) and option names quoted in messages.
+NAMES = {"csv", "GBK", "GB", "LOG", "FILE", "year", "evaluate", "checklist"}
+
+
+def _names() -> set[str]:
+    names = set(NAMES)
+    for pack_id in (
+        "ideology-responsibility",
+        "branch-routines",
+        "profile-office",
+        "profile-school",
+        "profile-township",
+    ):
+        pack = load_pack(pack_id)
+        names |= {pack.id, *(r.id for r in pack.rules), *pack.categories}
+        names |= {
+            part for name in (pack.id, *(r.id for r in pack.rules), *pack.categories) for part in re.split("[-_]", name)
+        }
+    return names
+
+
+def _run(args: list[str], capsys) -> str:
+    main(args)
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_chinese_output_has_no_english_words(args, capsys):
+    text = (
+        _run(args, capsys)
+        .replace(str(SAMPLE), "")
+        .replace(str(SAMPLE.relative_to(Path.cwd())) if SAMPLE.is_relative_to(Path.cwd()) else "\0", "")
+    )
+    text = re.sub(r"\b[0-9a-f]{16}\b", "", text)  # the fingerprint
+    names = _names()
+    words = set(re.findall(r"[A-Za-z][A-Za-z_-]+", text))
+    stray = words - names
+    assert stray == set(), stray
+
+
+def _ledger_and_pack_texts() -> list[str]:
+    with SAMPLE.open(encoding="gb18030") as stream:
+        cells = [cell for row in csv.reader(stream) for cell in row]
+    texts = [*cells, str(SAMPLE)]
+    for pack_id in (
+        "ideology-responsibility",
+        "branch-routines",
+        "profile-office",
+        "profile-school",
+        "profile-township",
+    ):
+        pack = load_pack(pack_id)
+        texts += [pack.title, *(r.title for r in pack.rules), *(c.label for c in pack.categories.values())]
+    return texts
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_english_output_has_no_chinese_but_the_ledgers_and_packs(args, capsys):
+    text = _run([*args, "--lang", "en"], capsys)
+    allowed = "\n".join([*_ledger_and_pack_texts(), *args])  # file names given are the user's own
+    runs = set(re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", text))
+    stray = {run for run in runs if run not in allowed}
+    assert stray == set(), stray
