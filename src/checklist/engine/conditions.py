@@ -7,7 +7,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from checklist.pack.model import Condition
-from checklist.pack.names import FIELD_ZH
+from checklist.text import Message, msg
+from checklist.text.catalogue import CATALOGUE
 
 
 def _text(table: pa.Table, name: str) -> pa.ChunkedArray:
@@ -61,37 +62,29 @@ def condition_mask(table: pa.Table, condition: Condition) -> np.ndarray:
 
 
 def describe(condition: Condition, lang: str = "zh") -> str:
-    """Why a record fails `condition`, in words a clerk recognises."""
-    if lang == "en":
-        return _describe_en(condition)
-    if condition.filled is not None:
-        return "未填写" + "、".join(FIELD_ZH.get(f, f) for f in condition.filled)
-    if condition.ratio is not None:
-        of, to = condition.ratio.of, condition.ratio.to
-        return f"{FIELD_ZH.get(of, of)}/{FIELD_ZH.get(to, to)}低于{condition.ratio.at_least:.3g}"
-    name = FIELD_ZH.get(condition.field or "", condition.field or "")
-    if condition.at_least is not None:
-        return f"{name}低于{condition.at_least:g}"
-    if condition.at_most is not None:
-        return f"{name}高于{condition.at_most:g}"
-    if condition.equals is not None:
-        return f"{name}不是“{condition.equals}”"
-    return f"{name}不含“{condition.contains}”"
+    """Why a record fails `condition`, in words a clerk recognises (`condition.*` codes)."""
+    return _said(condition).text(lang)
 
 
-def _describe_en(condition: Condition) -> str:
+def _said(condition: Condition) -> Message:
     if condition.filled is not None:
-        return f"{', '.join(condition.filled)} not filled in"
+        return msg("condition.filled", fields=[_field(f) for f in condition.filled])
     if condition.ratio is not None:
-        return f"{condition.ratio.of}/{condition.ratio.to} below {condition.ratio.at_least:.3g}"
-    name = condition.field or ""
+        ratio = condition.ratio
+        return msg("condition.ratio", of=_field(ratio.of), to=_field(ratio.to), at_least=f"{ratio.at_least:.3g}")
+    name = _field(condition.field or "")
     if condition.at_least is not None:
-        return f"{name} below {condition.at_least:g}"
+        return msg("condition.at_least", field=name, value=condition.at_least)
     if condition.at_most is not None:
-        return f"{name} above {condition.at_most:g}"
+        return msg("condition.at_most", field=name, value=condition.at_most)
     if condition.equals is not None:
-        return f"{name} is not “{condition.equals}”"
-    return f"{name} does not contain “{condition.contains}”"
+        return msg("condition.equals", field=name, value=condition.equals)
+    return msg("condition.contains", field=name, value=condition.contains)
+
+
+def _field(name: str) -> Message | str:
+    """A ledger field as a clerk calls it (佐证材料), or in English its id; unknown fields as they are."""
+    return msg(f"field.{name}") if f"field.{name}" in CATALOGUE else name
 
 
 def where_mask(table: pa.Table, conditions: list[Condition]) -> tuple[np.ndarray, list[tuple[np.ndarray, Condition]]]:

@@ -332,6 +332,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "规则 {rule} 按人计算,但未提供人员名单(--roster),未予评估",
         "rule {rule} counts per person but no roster was given (--roster); it was not evaluated",
     ),
+    "condition.filled": ("未填写{fields}", "{fields} not filled in"),
+    "condition.ratio": ("{of}/{to}低于{at_least}", "{of}/{to} below {at_least}"),
+    "condition.at_least": ("{field}低于{value}", "{field} below {value}"),
+    "condition.at_most": ("{field}高于{value}", "{field} above {value}"),
+    "condition.equals": ("{field}不是“{value}”", "{field} is not “{value}”"),
+    "condition.contains": ("{field}不含“{value}”", "{field} does not contain “{value}”"),
     "engine.waived_note": ("[豁免: {reason}]", "[waived: {reason}]"),
     "engine.unknown_units": ("台账和单位名单中都没有单位 {units}", "no unit {units} in the ledger or units list"),
     "finding.amount": (
