@@ -400,7 +400,7 @@ async def template(request: Request) -> Response:
     pack_id = request.path_params["pack"]
     if not library.template_available() or pack_id not in {p["id"] for p in library.shipped_packs()}:
         raise HTTPException(404, say("serve.not_found", lang))
-    data = await run_in_threadpool(library.template_workbook, pack_id)
+    data = await run_in_threadpool(library.template_workbook, pack_id, lang)
     return _file(data, f"{say('serve.file.template', lang)}-{pack_id}.xlsx", MEDIA["xlsx"])
 
 

@@ -134,27 +134,19 @@ def _relocate(text: str, tmp_path: str, name: str) -> str:
 
 
 def template_available() -> bool:
-    """Whether the library ships the blank 台账 template (checklist.template, another helper's work)."""
+    """Whether the library ships the blank 台账 template (`checklist template`, checklist.template)."""
     try:
         module = importlib.import_module("checklist.template")
     except ImportError:
         return False
-    return _template_fn(module) is not None
+    return callable(getattr(module, "write_template", None))
 
 
-def _template_fn(module: Any) -> Any:
-    for name in ("template_bytes", "write_template", "template"):
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn
-    return None
-
-
-def template_workbook(pack_id: str) -> bytes:
+def template_workbook(pack_id: str, lang: str) -> bytes:
     module = importlib.import_module("checklist.template")
-    data = _template_fn(module)(_shipped(pack_id))
+    data = module.write_template(_shipped(pack_id), lang=lang)
     if not isinstance(data, bytes):
-        raise TypeError("checklist.template returned no bytes")
+        raise TypeError("checklist.template.write_template returned no bytes")
     return data
 
 
