@@ -165,3 +165,101 @@ def test_library_raises_only_checklist_errors_on_excel_garbage(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
     with pytest.raises(ChecklistError):
         read_ledger(path)
+
+
+# ---------------------------------------------------------------- SIGBUS: rewrite a path while it is hashed
+
+_REWRITE = """
+import sys
+from pathlib import Path
+from checklist.errors import LedgerError
+from checklist.ledger import read_ledger
+path = Path(sys.argv[1])
+big = b"\\x00" * (64 << 20)
+for _ in range(3):
+    path.write_bytes(big)  # binary: the read fails at once, the hash is still running
+    try:
+        read_ledger(path)
+    except LedgerError:
+        pass
+    path.write_bytes("日期,活动类型\\n".encode())  # the next upload, saved to the same path at once
+path.write_bytes("日期,活动类型\\n2024-03-15,三会一课\\n".encode())
+print(read_ledger(path).rows)
+"""
+
+
+def test_rewriting_a_path_after_a_failed_read_does_not_kill_the_process(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _REWRITE, str(tmp_path / "upload.csv")], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-500:]  # SIGBUS was returncode -7
+    assert done.stdout.strip() == "1"
+
+
+# ---------------------------------------------------------------- CSV shapes that raised tracebacks
+
+
+def _read(tmp_path: Path, data: bytes, name: str = "台账.csv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return read_ledger(path)
+
+
+def test_bare_cr_line_ends_read_like_any_other(tmp_path):
+    ledger = _read(tmp_path, "日期,活动类型\r2024-01-01,x\n".encode())
+    assert ledger.rows == 1 and ledger.table["activity"].to_pylist() == ["x"]
+
+
+def test_python_csv_writer_with_cr_terminator(tmp_path):
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r")
+    writer.writerow(["日期", "活动类型", "主题"])
+    for day in range(1, 6):
+        writer.writerow([f"2024-03-{day:02d}", "三会一课", f"第{day}次"])
+    ledger = _read(tmp_path, out.getvalue().encode())
+    assert ledger.rows == 5 and ledger.table["row"].to_pylist() == [2, 3, 4, 5, 6]
+
+
+def test_cell_over_the_csv_field_limit_is_read(tmp_path):
+    ledger = _read(tmp_path, ("日期,活动类型,主题\n2024-01-01,x," + "a" * 200_000 + "\n").encode())
+    assert ledger.rows == 1 and len(ledger.table["title"][0].as_py()) == 200_000
+
+
+def test_cell_over_the_csv_field_limit_in_a_ragged_file_is_one_located_line(tmp_path):
+    # A ragged row sends the file to the careful reader, which has the csv module's 128 KB limit.
+    path = tmp_path / "big.csv"
+    path.write_bytes(("日期,活动类型,主题\n2024-01-01,x,y,extra\n2024-01-02,x," + "a" * 200_000 + "\n").encode())
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(path)
+    assert str(caught.value).startswith(f"{path}:3: ") and "\n" not in str(caught.value)
+
+
+def test_header_wider_than_the_csv_field_limit_is_sniffed(tmp_path):
+    header = ";".join(["日期", "活动类型", *(f"补充说明信息第{i:05d}栏目" for i in range(10_000))])
+    assert len(header) > 131_072  # one field over the csv module's limit when split on ','
+    ledger = _read(tmp_path, f"{header}\n2024-03-15;三会一课\n".encode())
+    assert ledger.rows == 1
+
+
+def test_many_columns_are_read_in_linear_time(tmp_path):
+    import time
+
+    header = ",".join(["日期", "活动类型", *(f"备注{i}" for i in range(6000))])
+    started = time.perf_counter()
+    ledger = _read(tmp_path, f"{header}\n2024-03-15,三会一课\n".encode())
+    assert ledger.rows == 1 and len(ledger.extra_columns) == 6000
+    assert time.perf_counter() - started < 30  # was minutes: each extra column copied the table
+
+
+def test_ragged_last_row_ending_in_half_a_character_prints_nothing(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr("sys.unraisablehook", seen.append)
+    data = "日期,活动类型,主题\n2024-01-01,x,y\n2024-01-02,x,y,z,中".encode()[:-1]
+    ledger = _read(tmp_path, data)
+    assert seen == []  # was "Exception ignored in: ... UnicodeDecodeError" from pyarrow's row handler
+    assert ledger.rows == 2

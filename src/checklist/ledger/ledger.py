@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import mmap
+import contextlib
 import os
 import re
 import threading
@@ -25,7 +25,7 @@ from checklist.ledger.combine import Part, combine
 from checklist.ledger.dates import parse_when_column
 from checklist.ledger.hints import is_yearless, rows_above_header, unit_line, with_year, year_hint
 from checklist.ledger.model import NO_UNIT, Ledger, PartContext
-from checklist.ledger.readers import RawTable, SheetTables, _cell_text, lines_in, read_tables
+from checklist.ledger.readers import RawTable, SheetTables, _cell_text, read_chunks, read_tables
 from checklist.ledger.sources import Source, from_bytes, from_paths, read_binary
 from checklist.notice import Notice, RejectedRow
 from checklist.text import Message, msg, tidy
@@ -201,16 +201,10 @@ class _Digest:
         self._thread.start()
 
     def _run(self, path: Path) -> None:
-        try:
-            with path.open("rb") as stream:
-                if path.stat().st_size == 0:
-                    return
-                # Straight from the page cache; copying the file through read() costs more than hashing.
-                with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
-                    self._hash.update(view)
-                    self._lines = lines_in(view)
-        except (OSError, ValueError):
-            pass  # an unreadable file is reported by the reader, once, in one line
+        # Read, never memory-map: a mapped file that is truncated or rewritten meanwhile (the next
+        # upload saved to the same path after this one failed) kills the process with SIGBUS.
+        with contextlib.suppress(OSError, ValueError):  # an unreadable file is reported by the reader, once
+            self._lines = read_chunks(path, self._hash.update)
 
     def lines(self) -> int:
         self._thread.join()
@@ -473,11 +467,12 @@ def _build_table(
     data["recorded_at"] = _recorded_at(raw, columns, mask, rows, notices)
     for name in NUMERIC:
         data[name] = _keep(numeric[name], mask) if name in numeric else pa.nulls(len(rows), pa.float64())
-    table = pa.table(data)
+    # Extra columns gathered first and the table built once: appending one at a time copied the
+    # column list each time (15,000 columns took minutes).
     for header, index in columns.extra.items():
-        if header not in table.column_names:
-            table = table.append_column(header, arrays.trimmed(_keep(raw.columns[index], mask).cast(pa.string())))
-    return table
+        if header not in data:
+            data[header] = arrays.trimmed(_keep(raw.columns[index], mask).cast(pa.string()))
+    return pa.table(data)
 
 
 def _units(

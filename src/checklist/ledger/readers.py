@@ -7,8 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
-import mmap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from checklist.ledger.excel import Sheet
 
 SNIFF_BYTES = 256 * 1024
+PREVIEW_CAP = 16 << 20  # the first rows of a CSV are looked for in at most this much
 CHUNK_ROWS = 100_000
 DELIMITERS = (",", ";", "\t")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
@@ -84,7 +84,7 @@ def sniff_delimiter(sample: str) -> str:
     lines = [line for line in sample.splitlines()[:HEADER_LINES] if line.strip()]
     best, best_score = ",", -1
     for delim in DELIMITERS:
-        counts = [next(csv.reader([line], delimiter=delim), []).__len__() for line in lines]
+        counts = [_cells_in(line, delim) for line in lines]
         score = max(counts, default=0)
         if score > best_score:
             best, best_score = delim, score
@@ -92,6 +92,13 @@ def sniff_delimiter(sample: str) -> str:
 
 
 HEADER_LINES = 20
+
+
+def _cells_in(line: str, delimiter: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:  # a field over the csv module's limit, or a stray quote: count roughly
+        return line.count(delimiter) + 1
 
 
 class _Transcoder(io.RawIOBase):
@@ -128,22 +135,44 @@ def _text_stream(path: Path, encoding: str) -> _Transcoder:
 # ---------------------------------------------------------------- CSV
 
 
-def _preview_rows(path: Path, encoding: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+def _preview_rows(file: str, path: Path, encoding: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     """The first records, and the physical line each ends on (they differ when a value spans lines)."""
     with path.open("rb") as raw:
         head = raw.read(SNIFF_BYTES)
+        while len(head) < PREVIEW_CAP and head.count(b"\n") + head.count(b"\r") < 2 * HEADER_LINES:
+            more = raw.read(len(head))  # very wide lines: read on until the first rows are whole
+            head += more
+            if not more:
+                break
+        whole = not raw.read(1)
     text = head.decode(encoding, errors="replace")
-    if len(head) == SNIFF_BYTES:  # drop a last line that the sample cut in half
-        text = text[: text.rfind("\n") + 1]
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    if not whole:  # drop a last line that the sample cut in half (a bare CR ends lines too)
+        text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1]
+    # newline="": a bare CR ends a line too (old Mac exports, Python's csv writer with lineterminator='\\r')
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     ends: list[int] = []
-    for record in reader:
-        rows.append(record)
-        ends.append(reader.line_num)
-        if len(rows) == HEADER_LINES:
-            break
+    try:
+        for record in reader:
+            rows.append(record)
+            ends.append(reader.line_num)
+            if len(rows) == HEADER_LINES:
+                break
+    except csv.Error as err:
+        if not rows:
+            raise _csv_problem(file, reader.line_num, err) from None
+        # A cell over the csv module's limit below the first rows: the header is found without it,
+        # and pyarrow, which has no such limit, reads the file.
     return rows, ends
+
+
+def _csv_problem(file: str, line: int, err: csv.Error) -> LedgerError:
+    """The csv module's complaint as one located line (its only complaint on text is a field over its limit)."""
+    if "field larger than field limit" in str(err):
+        return LedgerError(
+            Problem(Location(file, line), say("ledger.csv_field_limit", "en", kb=csv.field_size_limit() >> 10))
+        )
+    return LedgerError(Problem(Location(file, line), say("ledger.csv_unreadable", "en", detail=str(err))))
 
 
 def _locate_header(file: str, preview: list[list[str]], mapping: dict[str, str] | None) -> int:
@@ -158,11 +187,23 @@ LineCount = Callable[[], int]
 
 def count_lines(path: Path) -> int:
     """Physical lines of a file: newline bytes, plus one for a last line without its newline."""
+    return read_chunks(path)
+
+
+def read_chunks(path: Path, consume: Callable[[memoryview], Any] | None = None) -> int:
+    """Read a file once in 4 MB slices (never memory-mapped: a mapped file rewritten meanwhile raises
+    SIGBUS), passing each to `consume`; return its physical lines as `count_lines` counts them."""
+    buffer = bytearray(4 << 20)
+    view = memoryview(buffer)
+    newlines, last = 0, b"\n"
     with path.open("rb") as stream:
-        if path.stat().st_size == 0:
-            return 0
-        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            return lines_in(view)
+        while n := stream.readinto(buffer):
+            chunk = view[:n]
+            if consume is not None:
+                consume(chunk)
+            newlines += _newlines(chunk)
+            last = bytes(chunk[n - 1 :])
+    return newlines + (last != b"\n")
 
 
 def lines_in(view: Any) -> int:
@@ -177,7 +218,7 @@ def _newlines(view: Any) -> int:
     try:
         return sum(int(np.count_nonzero(data[i : i + step] == 10)) for i in range(0, len(data), step))
     finally:
-        del data  # release the buffer export before the caller closes the mmap
+        del data  # release the buffer export
 
 
 def read_csv(
@@ -186,7 +227,7 @@ def read_csv(
     encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="replace")
     delimiter = sniff_delimiter(sample.lstrip("\ufeff"))
-    preview, line_ends = _preview_rows(path, encoding, delimiter)
+    preview, line_ends = _preview_rows(file, path, encoding, delimiter)
     header_index = _locate_header(file, preview, mapping)
     headers = [h.lstrip("\ufeff").strip() for h in preview[header_index]]
     # Values spanning lines are rare, and parsing for them costs pyarrow a third of its speed: read line by line
@@ -203,7 +244,7 @@ def read_csv(
         if raw is None:
             raw = _read_csv_arrow(path, encoding, delimiter, skip, header_index, headers, multiline=True)
     except _NeedsCarefulRead:
-        raw = _read_csv_python(path, encoding, delimiter, header_index, headers)
+        raw = _read_csv_python(file, path, encoding, delimiter, header_index, headers)
     # Only a read that minded quotes across lines can have swallowed some (the first one had none).
     if not raw.one_line_each and _swallowed_lines(raw, delimiter):  # a lone quote ate line breaks: read line by line
         raw = _read_csv_recovering(file, path, encoding, delimiter, header_index, headers)
@@ -274,17 +315,9 @@ def _read_csv_arrow(
 ) -> RawTable:
     """pyarrow's multi-threaded reader, every column as text (inferring types, or dictionary-encoding
     while parsing, both cost more than they save); columns stay in the reader's chunks."""
-    invalid: list[int] = []
-
-    def on_invalid(_row: Any) -> str:
-        invalid.append(1)
-        return "skip"
-
     names = [f"c{i}" for i in range(len(headers))]
     read = pacsv.ReadOptions(skip_rows=skip, column_names=names)
-    parse = pacsv.ParseOptions(
-        delimiter=delimiter, newlines_in_values=multiline, ignore_empty_lines=False, invalid_row_handler=on_invalid
-    )
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline, ignore_empty_lines=False)
     types = dict.fromkeys(names, pa.string())
     convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
     source: Any = str(path) if encoding in ("utf-8", "utf-8-sig") else _text_stream(path, encoding)
@@ -292,14 +325,16 @@ def _read_csv_arrow(
         table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=convert)
     except pa.ArrowInvalid as err:
         raise _NeedsCarefulRead(str(err)) from None
-    if invalid or (isinstance(source, _Transcoder) and source.replaced):
+    if isinstance(source, _Transcoder) and source.replaced:
         raise _NeedsCarefulRead("ragged rows or undecodable bytes")
     first = header_index + 2
     rows = pa.array(np.arange(first, first + table.num_rows, dtype=np.int32))
     return RawTable(headers, header_index + 1, list(table.columns), rows)
 
 
-def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]) -> RawTable:
+def _read_csv_python(
+    file: str, path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]
+) -> RawTable:
     """Slow but exact: every record keeps its spreadsheet row; ragged and garbled rows are reported.
 
     Cells move into Arrow every CHUNK_ROWS records, so Python holds one chunk of strings at a time.
@@ -313,7 +348,8 @@ def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: in
     too_long: list[int] = []
     with path.open("rb") as raw:
         stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-        for number, record in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
+        reader = csv.reader(stream, delimiter=delimiter)
+        for number, record in _records(file, reader):
             if number <= header_index + 1:
                 continue
             if len(record) > width and any(c.strip() for c in record[width:]):
@@ -333,6 +369,20 @@ def _read_csv_python(path: Path, encoding: str, delimiter: str, header_index: in
         notices.append(Notice.of("ragged", "warn.ragged", too_long, count=len(too_long), width=width))
     columns = [pa.concat_arrays(c) if c else pa.array([], type=pa.string()) for c in chunks]
     return RawTable(headers, header_index + 1, columns, pa.array(rows, type=pa.int32()), notices)
+
+
+def _records(file: str, reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """(record number, cells) of a csv reader; its errors become one located LedgerError."""
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise _csv_problem(file, reader.line_num, err) from None
+        number += 1
+        yield number, record
 
 
 def _flush(cells: list[list[str]], chunks: list[list[pa.Array]]) -> None:

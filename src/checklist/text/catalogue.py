@@ -92,6 +92,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{file}:没有工作表“{sheet}”;现有工作表:{sheets}",
         "{file}: no sheet '{sheet}'; sheets: {sheets}",
     ),
+    "ledger.csv_field_limit": (
+        "有一个单元格超过 {kb} KB(或一个引号未闭合,吞掉了后面的行);请检查此行的引号",
+        "a cell is longer than {kb} KB (or an unclosed quote swallowed the lines after it); check the quotes here",
+    ),
+    "ledger.csv_unreadable": ("无法按 CSV 读取此行:{detail}", "this line cannot be read as CSV: {detail}"),
     "ledger.excel_sparse": (
         "工作表的范围延伸到 {cell}({rows} 行 × {columns} 列),而实际只有 {cells} 个单元格;请删除远处的零散单元格",
         "the sheet reaches {cell} ({rows} rows x {columns} columns) while it holds only {cells} cells; "
