@@ -263,3 +263,146 @@ def test_ragged_last_row_ending_in_half_a_character_prints_nothing(tmp_path, mon
     ledger = _read(tmp_path, data)
     assert seen == []  # was "Exception ignored in: ... UnicodeDecodeError" from pyarrow's row handler
     assert ledger.rows == 2
+
+
+# ---------------------------------------------------------------- packs and mapping files
+
+YAML_SHAPES = {
+    "nested": "pack: " + "[" * 2000 + "]" * 2000 + "\n",
+    "nested_map": "date: " + "{a: " * 2000 + "1" + "}" * 2000 + "\n",
+    "huge_integer": "pack: x\nversion: " + "9" * 4301 + "\nrules: []\n",
+    "control_character": "pack: x\x01\nversion: 1\nrules: []\n",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(YAML_SHAPES))
+def test_hostile_pack_is_one_pack_error(tmp_path, shape):
+    from checklist.errors import PackError
+    from checklist.pack import load_pack
+
+    path = tmp_path / "pack.yaml"
+    path.write_text(YAML_SHAPES[shape], encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        load_pack(str(path))
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("shape", sorted(YAML_SHAPES))
+def test_hostile_mapping_is_one_ledger_error(tmp_path, shape):
+    from checklist.ledger.columns import load_mapping
+
+    path = tmp_path / "mapping.yaml"
+    path.write_text(YAML_SHAPES[shape], encoding="utf-8")
+    with pytest.raises(LedgerError) as caught:
+        load_mapping(path)
+    assert "\n" not in str(caught.value) and str(caught.value).startswith(str(path))
+
+
+# ---------------------------------------------------------------- JSON Lines (ledger and watch)
+
+
+def test_json_lines_with_huge_integer_and_deep_nesting_are_rejected_rows_not_tracebacks(tmp_path):
+    lines = [
+        '{"日期": "2024-03-15", "活动类型": "三会一课", "序号": ' + "9" * 5000 + "}",
+        '{"日期": "2024-03-16", "活动类型": "三会一课", "附件": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"日期": "2024-03-17", "活动类型": "主题党日"}',
+    ]
+    ledger = _read(tmp_path, "\n".join(lines).encode(), "台账.jsonl")
+    # Line 1 is read (the long number is kept as its text), line 2 is rejected with a reason, line 3 read.
+    assert ledger.rows == 3
+    assert [r.row for r in ledger.rejected] == [2] and "nested" in ledger.rejected[0].reason
+    assert ledger.table.num_rows == 2
+
+
+def test_watch_reads_the_same_lines_without_tracebacks():
+    from checklist.stream.watch import records
+
+    stdin = io.StringIO('{"a": ' + "1" * 5000 + "}\n" + '{"a": ' + "[" * 50_000 + "\n[1]\n")
+    got = list(records(stdin))
+    assert [row for row, _value, _why in got] == [1, 2, 3]
+    assert got[0][1] == {"a": "1" * 5000}
+    assert got[1][1] is None and got[1][2]
+    assert got[2][1] is None and "object" in got[2][2]
+
+
+def test_watch_takes_a_circled_number_as_an_id_not_an_integer():
+    import datetime as dt
+
+    from checklist.pack import load_pack
+    from checklist.stream.monitor import Monitor
+
+    monitor = Monitor(load_pack("ideology-responsibility"), dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    monitor.feed({"序号": "①", "日期": "2024-03-15", "活动类型": "三会一课", "单位": "县委宣传部"}, 2)
+    assert [r.ident for r in monitor.records] == ["①"]
+
+
+# ---------------------------------------------------------------- control characters and escape sequences in reports
+
+CONTROL_LEDGER = (
+    "日期,活动类型,单位,主题\n"
+    "2024-03-15,专题研究意识形态工作,县委\x01宣传部,主题\x1b]0;pwned\x07\x1b[2J\x0b\n"
+    "2024-04-15,意识形态知识学习,县教育局党组,正常\n"
+).encode()
+
+
+def _result(tmp_path):
+    from checklist import evaluate, load_pack
+
+    path = tmp_path / "台账.csv"
+    path.write_bytes(CONTROL_LEDGER)
+    return evaluate(load_pack("ideology-responsibility"), read_ledger(path), year=2024)
+
+
+def test_junit_is_well_formed_xml_with_control_characters_in_the_ledger(tmp_path):
+    from xml.dom import minidom
+
+    from checklist.render import RenderOptions, render
+
+    text = render(_result(tmp_path), "junit", RenderOptions(lang="zh"))
+    text = text.decode() if isinstance(text, bytes) else text
+    minidom.parseString(text.encode())  # raised ExpatError: not well-formed (invalid token)
+    assert "县委宣传部" in text
+
+
+def test_docx_with_control_characters_in_unit_and_title(tmp_path):
+    from checklist.render import RenderOptions, render
+
+    data = render(_result(tmp_path), "docx", RenderOptions(lang="zh"))
+    assert bytes(data[:2]) == b"PK"
+
+
+def test_table_shows_escape_sequences_instead_of_obeying_them(tmp_path):
+    from checklist.render import RenderOptions, render
+
+    text = render(_result(tmp_path), "table", RenderOptions(lang="zh"))
+    text = text.decode() if isinstance(text, bytes) else text
+    assert "\x1b]" not in text and "\x1b[2J" not in text and "\x01" not in text
+    assert "县委\\x01宣传部" in text
+
+
+def test_header_with_a_line_break_gives_a_one_line_error(tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_bytes('"活动\n类别",主题\n三会一课,x\n'.encode())
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(path)
+    assert "\n" not in str(caught.value)
+
+
+# ---------------------------------------------------------------- the library bounds the window
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [((1, 1, 1), (2024, 12, 31)), ((2024, 1, 1), (9999, 12, 31)), ((1950, 1, 1), (2024, 12, 31))],
+)
+def test_evaluate_refuses_a_window_it_cannot_mean(tmp_path, start, end):
+    import datetime as dt
+
+    from checklist import evaluate, load_pack
+    from checklist.errors import UsageError
+
+    path = tmp_path / "台账.csv"
+    path.write_bytes("日期,活动类型\n2024-03-15,三会一课\n".encode())
+    with pytest.raises(UsageError) as caught:
+        evaluate(load_pack("branch-routines"), read_ledger(path), start=dt.date(*start), end=dt.date(*end))
+    assert "1900" in str(caught.value) and "\n" not in str(caught.value)

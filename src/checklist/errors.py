@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checklist.text import Message, Pair
+from checklist.text import Message, Pair, one_line
 
 Said = Message | Pair | str  # a catalogue message, one assembled in both languages, or plain text
 
@@ -55,7 +55,9 @@ class Problem:
 
     def text(self, lang: str = "en") -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.location}: {where}{_words(self.said or self.message, lang)}"
+        # One line whatever the input holds: a header cell '活动\n日期' or an escape sequence in a file
+        # name is shown, not obeyed (issue 11).
+        return one_line(f"{self.location}: {where}{_words(self.said or self.message, lang)}", limit=2000)
 
     def __str__(self) -> str:
         return self.text("en")

@@ -99,8 +99,19 @@ def evaluate(pack: Pack, ledger: Ledger, scope: Scope | None = None, **options: 
     return group_by_parent(result) if group_by == "parent" else result
 
 
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+MAX_WINDOW_DAYS = 10 * 366  # periods are enumerated over the window: a window from the year 1 took 40 s
+
+
+def _bounded(start: dt.date, end: dt.date) -> None:
+    """The library takes any dates, the CLI only 1900-2100: refuse windows it cannot mean (issue 11)."""
+    if start < FIRST_DAY or end > LAST_DAY or (end - start).days > MAX_WINDOW_DAYS:
+        raise UsageError(msg("engine.window_bounds", start=start, end=end, first=FIRST_DAY, last=LAST_DAY, years=10))
+
+
 def _evaluate(pack: Pack, ledger: Ledger, scope: Scope) -> Result:
     start, end = evaluation_window(pack, ledger, scope)
+    _bounded(start, end)
     as_of = scope.as_of if scope.as_of is not None else min(scope.today or dt.date.today(), end)
     notes = list(ledger.notices)
     ctx = _context(pack, ledger, scope, (start, end, as_of), notes)

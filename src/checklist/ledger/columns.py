@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from checklist.errors import LedgerError, Location, Problem
-from checklist.text import Pair, joined, msg, os_reason, say
+from checklist.text import Pair, joined, msg, one_line, os_reason, say
 
 # field -> accepted headers; compared after NFKC, trimming and case-folding.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -31,6 +31,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("date", "activity")
 NUMERIC = ("hours", "present", "expected")
 HEADER_SCAN_ROWS = 20
+MAPPING_BYTES = 256 * 1024
 NAME_HEADER = "活动名称"  # the activity's own name: the title when a type column is beside it
 _SPACE = re.compile(r"\s+")
 # One note in brackets at the end of a header: 时间(年月日), 活动类型（必填）, 日期[必填] (after NFKC).
@@ -67,11 +68,17 @@ def load_mapping(path: str | Path) -> dict[str, str]:
     """A mapping file: YAML `field: header` (e.g. `date: 会议日期`)."""
     shown = str(path)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+        with Path(path).open("rb") as stream:
+            raw = stream.read(MAPPING_BYTES + 1)
+        if len(raw) > MAPPING_BYTES:
+            raise LedgerError(Problem(Location(shown), msg("mapping.too_big", kb=MAPPING_BYTES >> 10)))
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
     except OSError as err:
         raise LedgerError(Problem(Location(shown), msg("mapping.cannot_read", reason=os_reason(err)))) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise LedgerError(Problem(Location(shown), msg("mapping.not_yaml", detail=str(err)))) from None
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:  # ValueError: a 4,301-digit integer
+        raise LedgerError(Problem(Location(shown), msg("mapping.not_yaml", detail=one_line(err)))) from None
+    except RecursionError:
+        raise LedgerError(Problem(Location(shown), msg("mapping.too_deep"))) from None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise LedgerError(Problem(Location(shown), msg("mapping.shape")))
     unknown = sorted(set(data) - set(SYNONYMS))

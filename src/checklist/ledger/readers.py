@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 from checklist.errors import LedgerError, Location, Problem, UsageError
 from checklist.ledger.columns import find_header_row, first_nonblank_row
 from checklist.notice import Notice
-from checklist.text import Message, msg, os_reason
+from checklist.text import Message, msg, one_line, os_reason
 
 if TYPE_CHECKING:
     from checklist.ledger.excel import Sheet
@@ -170,9 +170,9 @@ def _csv_problem(file: str, line: int, err: csv.Error) -> LedgerError:
     """The csv module's complaint as one located line (its only complaint on text is a field over its limit)."""
     if "field larger than field limit" in str(err):
         return LedgerError(
-            Problem(Location(file, line), say("ledger.csv_field_limit", "en", kb=csv.field_size_limit() >> 10))
+            Problem(Location(file, line), msg("ledger.csv_field_limit", kb=csv.field_size_limit() >> 10))
         )
-    return LedgerError(Problem(Location(file, line), say("ledger.csv_unreadable", "en", detail=str(err))))
+    return LedgerError(Problem(Location(file, line), msg("ledger.csv_unreadable", detail=str(err))))
 
 
 def _locate_header(file: str, preview: list[list[str]], mapping: dict[str, str] | None) -> int:
@@ -495,13 +495,9 @@ def read_jsonl(file: str, path: Path) -> RawTable:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                bad.append((number, msg("row.invalid_json", detail=err.msg, column=err.colno)))
-                continue
-            if not isinstance(obj, dict):
-                bad.append((number, msg("row.json_not_object")))
+            obj, why = json_record(line)
+            if obj is None:
+                bad.append((number, why))
                 continue
             for key in obj:
                 headers.setdefault(str(key), len(headers))
@@ -512,6 +508,27 @@ def read_jsonl(file: str, path: Path) -> RawTable:
     names = list(headers)
     columns = [pa.array([_cell_text(_json_value(r.get(n))) for r in records], type=pa.string()) for n in names]
     return RawTable(names, 0, columns, pa.array(rows, type=pa.int32()), unreadable=bad)
+
+
+def _json_int(text: str) -> int | str:
+    """Integers as numbers while they are ordinary; a 4,301-digit one stays text (int() refuses it)."""
+    return int(text) if len(text) <= 18 else text
+
+
+def json_record(line: str) -> tuple[dict[str, Any] | None, Message | None]:
+    """One JSON Lines record, or (None, why not): bad JSON, deep nesting and huge numbers are reasons,
+    never exceptions (the ledger reader and `checklist watch` both read lines from strangers)."""
+    try:
+        value = json.loads(line, parse_int=_json_int)
+    except json.JSONDecodeError as err:
+        return None, msg("row.invalid_json", detail=err.msg, column=err.colno)
+    except RecursionError:
+        return None, msg("ledger.json_deep")
+    except ValueError as err:
+        return None, msg("ledger.json_value", detail=one_line(err, 120))
+    if not isinstance(value, dict):
+        return None, msg("row.json_not_object")
+    return value, None
 
 
 def _json_value(value: Any) -> Any:

@@ -9,6 +9,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from checklist.errors import Location, PackError, Problem
+from checklist.text import one_line, say
 
 MAX_BYTES = 2 * 1024 * 1024
 # A pack is a few hundred nodes; a billion-laughs document expands to millions.
@@ -103,8 +104,9 @@ def load_located(file: str, raw: bytes) -> LocatedDoc:
     if len(raw) > MAX_BYTES:
         raise PackError(Problem(Location(file), f"pack is {len(raw)} bytes; the limit is {MAX_BYTES}"))
     text = _decode(file, raw)
-    loader = _CountingLoader(text)
+    loader: _CountingLoader | None = None
     try:
+        loader = _CountingLoader(text)  # its reader refuses control characters at once
         node = loader.get_single_node()
         if node is None:
             raise PackError(
@@ -128,9 +130,14 @@ def load_located(file: str, raw: bytes) -> LocatedDoc:
         what = err.problem or err.context or "invalid YAML"
         raise PackError(Problem(Location(file, line, col), f"YAML syntax error: {what}")) from None
     except yaml.YAMLError as err:
-        raise PackError(Problem(Location(file), f"YAML error: {err}")) from None
+        raise PackError(Problem(Location(file), say("pack.yaml", "en", detail=one_line(err)))) from None
+    except RecursionError:  # 2,000 nested '[' and the like: PyYAML's composer is recursive
+        raise PackError(Problem(Location(file), say("pack.too_deep", "en"))) from None
+    except ValueError as err:  # an integer of more than 4,300 digits, a date such as 2024-02-30
+        raise PackError(Problem(Location(file), say("pack.bad_value", "en", detail=one_line(err)))) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return doc
 
 

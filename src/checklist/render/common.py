@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from checklist.rectify import problem_text, rule_title
 from checklist.result import Finding, NearMiss, Result
+from checklist.text import xml_safe
 
 # OWASP CSV-injection guidance: a spreadsheet treats these leading characters as a formula when
 # something follows them (a lone `-` is a dash, never a formula: DESIGN §4.1).
@@ -13,7 +14,7 @@ _CONTROL_LEADS = ("\t", "\r")
 
 def safe_text(value: object) -> str:
     """Text from a ledger, made inert for spreadsheets: a leading formula character gets a quote."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else xml_safe(value)  # DOCX/XLSX are XML: no control characters
     formula = text.startswith(_FORMULA_LEADS) and len(text) > 1
     return "'" + text if formula or text.startswith(_CONTROL_LEADS) else text
 

@@ -8,6 +8,7 @@ from xml.etree import ElementTree as ET
 from checklist.render import RenderOptions, register
 from checklist.render.common import finding_message, problem_text, rule_title
 from checklist.result import Finding, Result
+from checklist.text import xml_safe
 
 
 def _case(result: Result, f: Finding, lang: str) -> ET.Element:
@@ -57,4 +58,5 @@ def render_junit(result: Result, options: RenderOptions) -> str:
             ET.SubElement(props, "property", name=key, value=value)
         suite.extend(_case(result, f, options.lang) for f in findings)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # ElementTree escapes markup but passes control characters from ledger text, which XML forbids.
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_safe(ET.tostring(root, encoding="unicode")) + "\n"

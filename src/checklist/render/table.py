@@ -20,7 +20,7 @@ from checklist.render.assessment import (
 from checklist.render.common import finding_message, near_miss_text, percent, previous_scores, rule_title
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, notice_line, num
 from checklist.result import Finding, Result
-from checklist.text import say
+from checklist.text import printable, say
 
 _COLOURS = {"gap": "31", "late": "31", "exceeded": "31", "due": "33", "met": "32", "waived": "36"}
 MAX_LISTED = 20
@@ -154,4 +154,5 @@ def render_table(result: Result, options: RenderOptions) -> str:
         lines += _unit_block(result, summary.unit, by_unit.get(summary.unit, []), options)
     lines += _accounting(result, lang)
     lines.append(f"{w['fingerprint']}: {result.fingerprint}")
-    return "\n".join(lines) + "\n"
+    # Ledger text reaches a terminal here: its escape sequences are shown, never obeyed (issue 11).
+    return printable("\n".join(lines), colours=True) + "\n"

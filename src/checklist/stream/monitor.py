@@ -137,7 +137,7 @@ class Monitor:
         ident = text.get("id") or row
         record = Record(
             row,
-            int(ident) if str(ident).isdigit() else ident,
+            int(ident) if str(ident).isdecimal() and len(str(ident)) <= 18 else ident,  # not '①', not 5,000 digits
             unit,
             day,
             text["activity"],

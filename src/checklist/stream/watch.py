@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from checklist.errors import UsageError
+from checklist.ledger.readers import json_record
 from checklist.text import msg
 
 
@@ -24,12 +24,8 @@ def records(
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
             continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield number, None, f"invalid JSON: {err.msg} at column {err.colno}"
-            continue
-        yield number, value if isinstance(value, dict) else None, "a JSON Lines record must be an object"
+        value, why = json_record(line)
+        yield number, value, "" if why is None else why.text("en")
 
 
 def _follow(path: Path, idle: float) -> Iterator[tuple[int, dict[str, Any] | None, str]]:

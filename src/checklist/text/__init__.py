@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import locale
 import os
+import re
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -61,6 +62,47 @@ def joined(items: Iterable[object], lang: str, limit: int = 10) -> str:
     if more:
         text += f"{sep}…" if lang == "en" else "等"
     return text
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides that can make
+# a terminal line say something else than it holds.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile("\r\n|[\r\n\t\v\f\x85\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_COLOUR = re.compile("\x1b\\[[0-9;]{0,12}m")
+
+
+def printable(text: object, *, colours: bool = False) -> str:
+    """Text from a ledger made safe for a terminal: control characters and escape sequences
+    (ESC]0;… retitles the window, ESC[2J clears it) are shown as \\x1b etc. instead of acting.
+    With `colours`, colour sequences (ESC[…m, which only paint) are kept: a table's own colours."""
+    if not colours:
+        return _UNPRINTABLE.sub(_escape, str(text))
+    parts = _COLOUR.split(str(text))
+    kept = _COLOUR.findall(str(text))
+    out = [_UNPRINTABLE.sub(_escape, parts[0])]
+    for sequence, part in zip(kept, parts[1:], strict=True):
+        out += [sequence, _UNPRINTABLE.sub(_escape, part)]
+    return "".join(out)
+
+
+def one_line(text: object, limit: int = 300) -> str:
+    """printable() on one line: line breaks and tabs become spaces (a header cell '活动\\n日期' in an
+    error message), and overlong text ends in …"""
+    flat = printable(_BREAKS.sub(" ", str(text)))
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def xml_safe(text: object) -> str:
+    """Text that XML 1.0 can hold (JUnit, DOCX, XLSX): characters it forbids are dropped."""
+    return _XML_BAD.sub("", str(text))
 
 
 class _Formatter(string.Formatter):
@@ -175,10 +217,13 @@ __all__ = [
     "joined",
     "msg",
     "number",
+    "one_line",
     "os_reason",
+    "printable",
     "say",
     "system_lang",
     "template",
     "tidy",
     "whole",
+    "xml_safe",
 ]

@@ -97,6 +97,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "a cell is longer than {kb} KB (or an unclosed quote swallowed the lines after it); check the quotes here",
     ),
     "ledger.csv_unreadable": ("无法按 CSV 读取此行:{detail}", "this line cannot be read as CSV: {detail}"),
+    "ledger.json_deep": ("JSON 嵌套层数过多,无法读取", "JSON nested too deeply to read"),
+    "ledger.json_value": ("JSON 中有一个值无法读取:{detail}", "a JSON value cannot be read: {detail}"),
     "ledger.excel_sparse": (
         "工作表的范围延伸到 {cell}({rows} 行 × {columns} 列),而实际只有 {cells} 个单元格;请删除远处的零散单元格",
         "the sheet reaches {cell} ({rows} rows x {columns} columns) while it holds only {cells} cells; "
@@ -281,6 +283,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "side.dissolved_before": ("撤销日期(dissolved)早于成立日期(established)", "dissolved is before established"),
     "side.to_before_from": ("结束日期(to)早于开始日期(from)", "to is before from"),
+    "mapping.too_deep": ("列名映射文件嵌套层数过多,无法读取", "the mapping is nested too deeply to read"),
+    "mapping.too_big": (
+        "列名映射文件超过 {kb} KB,不像列名映射",
+        "the mapping is over {kb} KB; it is not a column mapping",
+    ),
     # ------------------------------------------------------------ pack loading
     "pack.keyword.empty": ("关键词为空", "a keyword is empty"),
     "pack.keyword.gap": (
@@ -291,7 +298,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "关键词“{keyword}”的词语多于{most}个",
         "keyword '{keyword}' has more than {most} words",
     ),
+    "pack.yaml": ("不是有效的 YAML:{detail}", "not valid YAML: {detail}"),
+    "pack.too_deep": ("嵌套层数过多,无法读取(是否有成串的 [ 或 {{?)", "nested too deeply to read (a run of [ or {{?)"),
+    "pack.bad_value": ("有一个值无法读取:{detail}", "a value cannot be read: {detail}"),
     # ------------------------------------------------------------ engine: findings and notes
+    "engine.window_bounds": (
+        "评估期间 {start} 至 {end} 超出范围:须在 {first} 至 {last} 之间,且不超过 {years} 年",
+        "the window {start}..{end} is out of bounds: it must lie within {first}..{last} and span at most {years} years",
+    ),
     "engine.window_half": ("评估期间须同时给出起止日期", "the evaluation window needs both a start and an end day"),
     "engine.window_reversed": (
         "评估期间的截止日 {end} 早于起始日 {start}",
