@@ -20,7 +20,7 @@ from checklist.cli import audit, bulletin, calendar, evaluate, log, plan, remind
 from checklist.cli.argwords import argparse_words
 from checklist.cli.options import Help, lang_of
 from checklist.errors import ChecklistError, InputError, UsageError
-from checklist.text import say, system_lang
+from checklist.text import one_line, say, system_lang
 
 EXIT_OK, EXIT_VIOLATION, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -107,7 +107,8 @@ def _one_line(text: str) -> str:
 
 
 def _say(line: str) -> None:
-    print(line, file=sys.stderr)
+    # Ledger text and file names in a message: escape sequences shown, not obeyed; one line (issue 11).
+    print(one_line(line, limit=2000), file=sys.stderr)
 
 
 def run() -> None:

@@ -23,6 +23,8 @@ from typing import Any
 # A sheet may span more cells than it holds (blank cells are not stored), but not without bound.
 AREA_FLOOR = 4_000_000
 AREA_PER_CELL = 16
+AREA_FLOOR_ANY = 2_000_000  # any workbook: cells of the range read, at least this many allowed
+AREA_PER_BYTE = 40  # ... and more for bigger files (a dense 7.5 MB workbook has 1.6M cells)
 _TOKEN = re.compile(rb"<(row|c)\b([^>]*)>")
 _R = re.compile(rb'\br="([A-Z]{1,3})?([0-9]{1,7})"')
 _SHEET_PATH = re.compile(r"xl/worksheets/[^/]+\.xml")
@@ -131,8 +133,19 @@ def check_xlsx(path: str) -> dict[str, Any] | None:
     return None
 
 
+def _trimmed(row: list[Any]) -> list[Any]:
+    end = len(row)
+    while end and (row[end - 1] is None or row[end - 1] == ""):
+        end -= 1
+    return row if end == len(row) else row[:end]
+
+
 def read(path: str, wanted: list[str]) -> dict[str, Any]:
+    import os
+
     from python_calamine import CalamineWorkbook
+
+    size = os.path.getsize(path)
 
     book = CalamineWorkbook.from_path(path)
     names = list(book.sheet_names)
@@ -141,7 +154,12 @@ def read(path: str, wanted: list[str]) -> dict[str, Any]:
         if wanted and name not in wanted:
             continue
         sheet = book.get_sheet_by_name(name)
-        grid = sheet.to_python(skip_empty_area=False)
+        area = sheet.height * sheet.width  # an .xls has no sheet XML to scan: bound its range by the file
+        if area > max(AREA_FLOOR_ANY, AREA_PER_BYTE * size):
+            return {"error": "ledger.excel_area", "args": {"sheet": name, "rows": sheet.height, "columns": sheet.width}}
+        # Trailing blank cells dropped row by row: one stray cell far right must not make every row
+        # (and the ledger) tens of thousands of columns wide. Readers pad rows to the header's width.
+        grid = [_trimmed(row) for row in sheet.to_python(skip_empty_area=False)]
         merged = [tuple(map(tuple, m)) for m in (getattr(sheet, "merged_cell_ranges", None) or [])]
         sheets.append((name, grid, merged))
     return {"names": names, "sheets": sheets}

@@ -69,6 +69,23 @@ def read_ledger(
     column; `year` is the year of dates written without one when neither the sheet name nor the
     title rows give it. A ledger with a header but no rows is an error unless `empty_ok` (the
     caller evaluates listed units anyway). Raises LedgerError when the input is unusable."""
+    try:
+        return _read_ledger(source, sheet, mapping, unit_name, year, name, empty_ok)
+    except (MemoryError, RecursionError) as err:  # numpy's and Arrow's memory errors are MemoryErrors too
+        shown = name or (str(source) if isinstance(source, str | os.PathLike) else "ledger")
+        code = "ledger.memory" if isinstance(err, MemoryError) else "ledger.too_deep"
+        raise LedgerError(Problem(Location(shown), say(code, "en"))) from None
+
+
+def _read_ledger(
+    source: LedgerInput,
+    sheet: str | Sequence[str] | None,
+    mapping: str | Path | dict[str, str] | None,
+    unit_name: str | None,
+    year: int | None,
+    name: str | None,
+    empty_ok: bool,
+) -> Ledger:
     options = ReadOptions(
         sheets=(sheet,) if isinstance(sheet, str) else tuple(sheet or ()),
         mapping=load_mapping(mapping) if isinstance(mapping, str | Path) else mapping,

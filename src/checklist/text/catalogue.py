@@ -99,6 +99,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ledger.csv_unreadable": ("无法按 CSV 读取此行:{detail}", "this line cannot be read as CSV: {detail}"),
     "ledger.json_deep": ("JSON 嵌套层数过多,无法读取", "JSON nested too deeply to read"),
     "ledger.json_value": ("JSON 中有一个值无法读取:{detail}", "a JSON value cannot be read: {detail}"),
+    "ledger.memory": (
+        "内存不足,无法读取此台账;请拆分台账或在内存更大的计算机上运行",
+        "not enough memory to read this ledger; split it or run on a machine with more memory",
+    ),
+    "ledger.too_deep": ("台账中的数据嵌套过深,无法读取", "the ledger's data is nested too deeply to read"),
+    "ledger.excel_area": (
+        "工作表“{sheet}”的范围达到 {rows} 行 × {columns} 列,与文件大小不符;文件可能已损坏",
+        "sheet '{sheet}' spans {rows} rows x {columns} columns, more than a file this size can hold; it may be damaged",
+    ),
     "ledger.excel_sparse": (
         "工作表的范围延伸到 {cell}({rows} 行 × {columns} 列),而实际只有 {cells} 个单元格;请删除远处的零散单元格",
         "the sheet reaches {cell} ({rows} rows x {columns} columns) while it holds only {cells} cells; "
