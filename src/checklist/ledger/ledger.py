@@ -74,7 +74,7 @@ def read_ledger(
     except (MemoryError, RecursionError) as err:  # numpy's and Arrow's memory errors are MemoryErrors too
         shown = name or (str(source) if isinstance(source, str | os.PathLike) else "ledger")
         code = "ledger.memory" if isinstance(err, MemoryError) else "ledger.too_deep"
-        raise LedgerError(Problem(Location(shown), say(code, "en"))) from None
+        raise LedgerError(Problem(Location(shown), msg(code))) from None
 
 
 def _read_ledger(

@@ -9,7 +9,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from checklist.errors import Location, PackError, Problem
-from checklist.text import one_line, say
+from checklist.text import msg, one_line
 
 MAX_BYTES = 2 * 1024 * 1024
 # A pack is a few hundred nodes; a billion-laughs document expands to millions.
@@ -130,11 +130,11 @@ def load_located(file: str, raw: bytes) -> LocatedDoc:
         what = err.problem or err.context or "invalid YAML"
         raise PackError(Problem(Location(file, line, col), f"YAML syntax error: {what}")) from None
     except yaml.YAMLError as err:
-        raise PackError(Problem(Location(file), say("pack.yaml", "en", detail=one_line(err)))) from None
+        raise PackError(Problem(Location(file), msg("pack.yaml", detail=one_line(err)))) from None
     except RecursionError:  # 2,000 nested '[' and the like: PyYAML's composer is recursive
-        raise PackError(Problem(Location(file), say("pack.too_deep", "en"))) from None
+        raise PackError(Problem(Location(file), msg("pack.too_deep"))) from None
     except ValueError as err:  # an integer of more than 4,300 digits, a date such as 2024-02-30
-        raise PackError(Problem(Location(file), say("pack.bad_value", "en", detail=one_line(err)))) from None
+        raise PackError(Problem(Location(file), msg("pack.bad_value", detail=one_line(err)))) from None
     finally:
         if loader is not None:
             loader.dispose()
