@@ -25,6 +25,7 @@ import select
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from collections import Counter
@@ -353,32 +354,46 @@ class Worker:
             self.proc.kill()
 
 
-def campaign(cases: int, minutes: float, seed: int, save: Path | None) -> dict:
+def campaign(cases: int, minutes: float, seed: int, save: Path | None, workers: int = 2) -> dict:
     counts: dict[str, Counter] = {t: Counter() for t in TARGETS}
     findings: list[dict] = []
     deadline = time.monotonic() + minutes * 60
-    worker_ = Worker()
     started = time.monotonic()
-    try:
-        for n in range(cases):
-            if time.monotonic() > deadline:
-                break
-            target = TARGETS[n % len(TARGETS)]
-            case_seed = seed * 1_000_000 + n
-            outcome, detail = worker_.ask(target, case_seed)
-            counts[target][outcome] += 1
-            if outcome in BUGS:
-                findings.append({"case": f"{target}:{case_seed}", "outcome": outcome, "detail": detail})
-                print(f"{outcome}: {target}:{case_seed} {detail[:160]}", file=sys.stderr)
-            if outcome in ("timeout", "crash") or not worker_.alive():
-                worker_.close()
-                worker_ = Worker()
-    finally:
-        worker_.close()
+    todo = iter(range(cases))
+    lock = threading.Lock()
+
+    def drive() -> None:
+        worker_ = Worker()
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    n = next(todo, None)
+                if n is None:
+                    return
+                target = TARGETS[n % len(TARGETS)]
+                case_seed = seed * 1_000_000 + n
+                outcome, detail = worker_.ask(target, case_seed)
+                with lock:
+                    counts[target][outcome] += 1
+                    if outcome in BUGS:
+                        findings.append({"case": f"{target}:{case_seed}", "outcome": outcome, "detail": detail})
+                        print(f"{outcome}: {target}:{case_seed} {detail[:160]}", file=sys.stderr)
+                if outcome in ("timeout", "crash") or not worker_.alive():
+                    worker_.close()
+                    worker_ = Worker()
+        finally:
+            worker_.close()
+
+    threads = [threading.Thread(target=drive) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     report = {
         "cases": sum(sum(c.values()) for c in counts.values()),
         "seconds": round(time.monotonic() - started),
         "per_target": {t: dict(c) for t, c in counts.items()},
+        "outcomes": dict(sum(counts.values(), Counter())),
         "bugs": len(findings),
         "findings": findings[:200],
     }
@@ -393,6 +408,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--save", type=Path)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--replay", help="TARGET:SEED: run one case here and print its outcome")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -404,7 +420,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             print(run_case(target, int(seed), Path(tmp)))
         return
-    report = campaign(args.cases, args.minutes, args.seed, args.save)
+    report = campaign(args.cases, args.minutes, args.seed, args.save, args.workers)
     print(json.dumps({k: v for k, v in report.items() if k != "findings"}, ensure_ascii=False, indent=1))
 
 

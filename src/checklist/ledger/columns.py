@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from checklist.errors import LedgerError, Location, Problem
+from checklist.pack.yamlsrc import too_deep
 from checklist.text import Pair, joined, msg, one_line, os_reason, say
 
 # field -> accepted headers; compared after NFKC, trimming and case-folding.
@@ -72,7 +73,10 @@ def load_mapping(path: str | Path) -> dict[str, str]:
             raw = stream.read(MAPPING_BYTES + 1)
         if len(raw) > MAPPING_BYTES:
             raise LedgerError(Problem(Location(shown), msg("mapping.too_big", kb=MAPPING_BYTES >> 10)))
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+        if too_deep(text):
+            raise RecursionError
+        data = yaml.safe_load(text)
     except OSError as err:
         raise LedgerError(Problem(Location(shown), msg("mapping.cannot_read", reason=os_reason(err)))) from None
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:  # ValueError: a 4,301-digit integer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,11 +100,22 @@ def _expanded_size(node: Node, memo: dict[int, int]) -> int:
     return memo[id(node)]
 
 
+_DEEP = re.compile(r"[\[{](?:\s*[\[{]){100}")
+
+
+def too_deep(text: str) -> bool:
+    """A run of 100 opening brackets: no pack or mapping nests so; PyYAML takes seconds on 2,000 of
+    them before its recursion gives up, so they are refused before parsing."""
+    return _DEEP.search(text) is not None
+
+
 def load_located(file: str, raw: bytes) -> LocatedDoc:
     """Parse `raw` (the bytes of `file`) into data with positions; raise PackError if unusable."""
     if len(raw) > MAX_BYTES:
         raise PackError(Problem(Location(file), f"pack is {len(raw)} bytes; the limit is {MAX_BYTES}"))
     text = _decode(file, raw)
+    if too_deep(text):
+        raise PackError(Problem(Location(file), msg("pack.too_deep")))
     loader: _CountingLoader | None = None
     try:
         loader = _CountingLoader(text)  # its reader refuses control characters at once
