@@ -406,3 +406,23 @@ def test_evaluate_refuses_a_window_it_cannot_mean(tmp_path, start, end):
     with pytest.raises(UsageError) as caught:
         evaluate(load_pack("branch-routines"), read_ledger(path), start=dt.date(*start), end=dt.date(*end))
     assert "1900" in str(caught.value) and "\n" not in str(caught.value)
+
+
+# ---------------------------------------------------------------- memory exhaustion is a checklist error
+
+
+def test_memory_exhaustion_while_reading_is_a_ledger_error_naming_the_file(tmp_path, monkeypatch):
+    import numpy as np
+
+    from checklist.ledger import ledger as module
+
+    path = tmp_path / "台账.csv"
+    path.write_bytes("日期,活动类型\n2024-03-15,三会一课\n".encode())
+
+    def exhausted(*_args, **_kwargs):
+        return np.empty(1 << 62, dtype=np.uint8)  # numpy's own MemoryError, as on a 2 GB ledger
+
+    monkeypatch.setattr(module, "_read_files", exhausted)
+    with pytest.raises(LedgerError) as caught:
+        read_ledger([path])
+    assert str(caught.value).startswith(str(path)) and "\n" not in str(caught.value)

@@ -72,9 +72,16 @@ def read_ledger(
     try:
         return _read_ledger(source, sheet, mapping, unit_name, year, name, empty_ok)
     except (MemoryError, RecursionError) as err:  # numpy's and Arrow's memory errors are MemoryErrors too
-        shown = name or (str(source) if isinstance(source, str | os.PathLike) else "ledger")
         code = "ledger.memory" if isinstance(err, MemoryError) else "ledger.too_deep"
-        raise LedgerError(Problem(Location(shown), msg(code))) from None
+        raise LedgerError(Problem(Location(_shown(source, name)), msg(code))) from None
+
+
+def _shown(source: LedgerInput, name: str | None) -> str:
+    """How an input is named in an error raised before any file was opened by name."""
+    if name or isinstance(source, str | os.PathLike):
+        return name or str(source)
+    paths = [p for p in source if isinstance(p, str | os.PathLike)] if isinstance(source, list | tuple) else []
+    return ", ".join(map(str, paths)) if paths else "ledger"
 
 
 def _read_ledger(
