@@ -181,3 +181,12 @@ def test_xlsx_renders_one_page_wide_with_no_cut_cell(pdfs, outputs):
     squeezed = re.sub(r"\s+", "", text)
     for row in plan.iter_rows(min_row=2):
         assert re.sub(r"\s+", "", row[4].value)[-5:] in squeezed
+
+
+def test_html_names_the_units_and_year_prints_and_cites_activities(outputs):
+    page = outputs["html"].read_text(encoding="utf-8")
+    assert "<title>县委宣传部等3个单位2024年度台账核查结果</title>" in page
+    assert "<h1>县委宣传部等3个单位2024年度台账核查结果</h1>" in page
+    assert "@media print{@page{size:A4 landscape" in page
+    # 县教育局党组's topical study: one record, 序号17 of 2024-04-02, cited with its date and name
+    assert "2024年4月2日“党组会专题研究意识形态工作”，序号17" in page

@@ -70,6 +70,8 @@ table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;paddin
 th{background:#f3f6fa}.cell{color:#fff;text-align:center;font-weight:bold}.muted{color:#777}
 .legend span{display:inline-block;padding:2px 8px;margin-right:6px;color:#fff;border-radius:3px}
 .meta{color:#555;font-size:13px}svg text{font-size:12px}
+@media print{@page{size:A4 landscape;margin:12mm}body{margin:0;font-size:11pt}h2{break-after:avoid}
+tr,svg{break-inside:avoid}.cell,.legend span{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 
@@ -182,10 +184,12 @@ def _timeline(result: Result, unit: str, findings: list[Finding], lang: str) -> 
     return "".join(parts) + "</svg>"
 
 
-def _violations(result: Result, lang: str) -> str:
+def _violations(result: Result, lang: str, lookup: object = None) -> str:
+    from checklist.rectify import records_text
+
     items = []
     for f in result.violations():
-        records = ", ".join(map(str, f.records)) or "—"
+        records = records_text(f.records, lookup, lang) or "—"  # type: ignore[arg-type]
         misses = "".join(f"<li class='muted'>{_t(near_miss_text(m, lang))}</li>" for m in f.near_misses)
         items.append(
             f"<tr><td>{_t(f.unit)}</td><td>{_t(problem_text(result, f, lang))}</td>"
@@ -230,8 +234,11 @@ def _data_problems(result: Result, lang: str) -> str:
 
 @register("html")
 def render_html(result: Result, options: RenderOptions) -> str:
+    from checklist.render.report import unit_name, year_name
+
     lang = options.lang
     t, w = TEXT[lang], WORDS[lang]
+    heading = escape(f"{unit_name(result, lang)}{year_name(result, lang)}{t['title']}")  # 县委宣传部等3个单位2024年度…
     by_pair: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     by_unit: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
@@ -256,12 +263,12 @@ def render_html(result: Result, options: RenderOptions) -> str:
     timelines = "".join(f"<h3>{_t(u.unit)}</h3>{_timeline(result, u.unit, by_unit[u.unit], lang)}" for u in units)
     return (
         f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
-        f"<title>{t['title']}</title><style>{CSS}</style></head><body>"
-        f"<h1>{t['title']}</h1><p class='meta'>{meta}</p><p class='legend'>{legend}</p>"
+        f"<title>{heading}</title><style>{CSS}</style></head><body>"
+        f"<h1>{heading}</h1><p class='meta'>{meta}</p><p class='legend'>{legend}</p>"
         f"{_standing(result, lang)}"
         f"<h2>{say('assess.rating', lang)}</h2>{_score_chart(units, lang)}"
         f"<h2>{t['matrix']}</h2>{_matrix(result, lang, by_pair, units)}"
-        f"<h2>{t['violations']}</h2>{_violations(result, lang)}{_integrity(result, lang)}"
+        f"<h2>{t['violations']}</h2>{_violations(result, lang, options.records)}{_integrity(result, lang)}"
         f"<h2>{t['timeline']}</h2>{timelines}"
         f"{_data_problems(result, lang)}</body></html>\n"
     )
