@@ -11,7 +11,7 @@ from checklist.result import Finding, NearMiss, Outlook, RecordId, Status
 UNANSWERED = frozenset({"gap", "due"})
 
 
-def finding(
+def finding(  # noqa: PLR0913 - the one constructor: one argument per field that differs
     rule: RuleBase,
     unit: str,
     period: str,

@@ -109,7 +109,7 @@ def _spaced(ctx: Context, rule: FrequencyRule, rows: list[int]) -> tuple[list[in
     return kept, dropped
 
 
-def _finding(
+def _finding(  # noqa: PLR0913 - a verdict's inputs; called from two loops
     ctx: Context,
     rule: FrequencyRule,
     plan: _Plan,

@@ -456,7 +456,7 @@ def _summary_rows(raw: RawTable, no_date: np.ndarray) -> dict[int, Message]:
     return found
 
 
-def _build_table(
+def _build_table(  # noqa: PLR0913 - the parsed columns, assembled once
     raw: RawTable,
     columns: ColumnMap,
     mask: pa.Array | None,
