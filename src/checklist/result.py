@@ -173,6 +173,10 @@ class IntegrityNote(_Frozen):
     unit: str
     rows: list[int]
     message: str
+    message_en: str | None = None  # added: `message` is Chinese, this the English (as NearMiss.reason_en)
+
+    def text(self, lang: str = "zh") -> str:
+        return (self.message_en or self.message) if lang == "en" else self.message
 
 
 class PackRef(_Frozen):

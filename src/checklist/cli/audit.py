@@ -33,10 +33,13 @@ def cmd_audit(args: argparse.Namespace, out: TextIO) -> int:
     found = audit(ledger, pack, backfill_days=int(args.backfill_days))
     lang = o.lang_of(args)
     if args.format == "json":
-        out.write(json.dumps([f.__dict__ for f in found], ensure_ascii=False, indent=2, default=str) + "\n")
+        rows = [{**f.__dict__, "message": f.message.text(lang)} for f in found]
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
     elif found:
         for f in found:
-            out.write(say("cli.audit.line", lang, kind=f.kind, message=f.message, rows=joined(f.rows, lang, 20)) + "\n")
+            kind = say(f"audit.kind.{f.kind}", lang)
+            line = say("cli.audit.line", lang, kind=kind, message=f.message, rows=joined(f.rows, lang, 20))
+            out.write(line + "\n")
     else:
         out.write(say("cli.audit.none", lang) + "\n")
     return 1 if found else 0

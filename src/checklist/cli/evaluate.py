@@ -109,7 +109,12 @@ def with_audit(result: Result, ledger: object, pack: Pack) -> Result:
     from checklist.result import IntegrityNote
     from checklist.workflow.audit import audit
 
-    notes = [IntegrityNote(kind=f.kind, unit=f.unit, rows=f.rows, message=f.message) for f in audit(ledger, pack)]  # type: ignore[arg-type]
+    notes = [
+        IntegrityNote(
+            kind=f.kind, unit=f.unit, rows=f.rows, message=f.message.text("zh"), message_en=f.message.text("en")
+        )
+        for f in audit(ledger, pack)  # type: ignore[arg-type]
+    ]
     return result.model_copy(update={"integrity": notes})
 
 

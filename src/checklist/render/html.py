@@ -207,9 +207,9 @@ def _violations(result: Result, lang: str, lookup: object = None) -> str:
 def _integrity(result: Result, lang: str) -> str:
     if not result.integrity:
         return ""
-    title = "台账真实性提示" if lang == "zh" else "Integrity warnings"
+    title = say("audit.integrity_title", lang)
     rows = "".join(
-        f"<tr><td>{escape(n.kind)}</td><td>{_t(n.unit)}</td><td>{_t(n.message)}</td>"
+        f"<tr><td>{escape(say(f'audit.kind.{n.kind}', lang))}</td><td>{_t(n.unit)}</td><td>{_t(n.text(lang))}</td>"
         f"<td>{escape(', '.join(map(str, n.rows[:30])))}</td></tr>"
         for n in result.integrity
     )

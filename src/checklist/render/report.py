@@ -431,7 +431,7 @@ def _data_tables(ctx: Context) -> list[Block]:
         heads = [ctx.say("doc.annex3.activity"), ctx.say("doc.annex3.row"), ctx.say("doc.annex3.maybe")]
         blocks.append(Block("table", headers=heads, rows=unmatched))
     if result.integrity:
-        rows = [[n.unit, n.message, ctx.say("doc.sep").join(map(str, n.rows[:30]))] for n in result.integrity]
+        rows = [[n.unit, n.text(ctx.lang), ctx.say("doc.sep").join(map(str, n.rows[:30]))] for n in result.integrity]
         heads = [ctx.say("doc.annex2.unit"), ctx.say("doc.annex3.integrity"), ctx.say("doc.annex3.row")]
         blocks += [Block("para", ctx.say("doc.annex3.integrity_head")), Block("table", headers=heads, rows=rows)]
     return blocks

@@ -118,7 +118,7 @@ class _Formatter(string.Formatter):
             return ""
         if format_spec:
             return super().format_field(value, format_spec)
-        if isinstance(value, Message):
+        if isinstance(value, (Message, Pair)):
             return value.text(self.lang)
         if isinstance(value, (float, int)) and not isinstance(value, bool):
             return number(value)

@@ -708,6 +708,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "field.present": ("实到人数", "present"),
     "field.expected": ("应到人数", "expected"),
     # ------------------------------------------------------------ workflow: plan, remind, audit, calendar
+    # audit: integrity warnings, each a place to look, not a verdict (the seed's 突击补资料, 抄袭、雷同)
+    "audit.kind.backfill": ("补录", "back-filled"),
+    "audit.kind.cramming": ("突击", "crammed"),
+    "audit.kind.copied": ("雷同", "copied"),
+    "audit.kind.spacing": ("间隔过近", "too close"),
+    "audit.backfill": (
+        "{unit}：{count}条记录在活动日期{days}天后才登记（最长{lag}天），是否补录？",
+        "{unit}: {count} record(s) entered more than {days} days after the activity (up to {lag} days): back-filled?",
+    ),
+    "audit.cramming": (
+        "{unit}：{year}年{total}条记录中有{count}条（{share:.0%}）集中在年末{days}天内，"
+        "其他单位中位数为{median:.0%}，是否年底突击？",
+        "{unit}: {count} of {total} records of {year} ({share:.0%}) fall in its last {days} days; "
+        "peers' median {median:.0%}: crammed at year end?",
+    ),
+    "audit.copied": (
+        "{unit}与{other}的文字相似度{similarity:.0%}（“{title}…”），是否抄袭、雷同？",
+        "{unit} and {other}: texts {similarity:.0%} alike ('{title}…'): copied?",
+    ),
+    "audit.spacing": (
+        "{unit}：“{rule}”在{period}的两条记录仅相隔{days}天（少于{gap}天），是否实为一次？",
+        "{unit}: two records for '{rule}' in {period} only {days} day(s) apart (less than {gap}): really one?",
+    ),
+    "audit.integrity_title": ("台账真实性提示", "Integrity warnings"),
     # ------------------------------------------------------------ assessment: rating, ranking, bulletin
     "assess.rating": ("考核得分", "rating"),
     "assess.rank": ("名次", "rank"),

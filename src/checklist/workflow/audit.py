@@ -20,6 +20,8 @@ from checklist.engine.match import category_masks
 from checklist.ledger import Ledger, arrays
 from checklist.pack.model import FrequencyRule, Pack
 from checklist.periods import fiscal_year_of, period_containing, year_period
+from checklist.text import Message, Pair, msg
+from checklist.text.periods import period_name
 
 BACKFILL_DAYS = 30
 CRAM_DAYS = 28
@@ -37,7 +39,7 @@ class AuditFinding:
     kind: str  # backfill | cramming | copied | spacing
     unit: str
     rows: list[int]
-    message: str
+    message: Message
     detail: dict[str, object] = field(default_factory=dict)
 
 
@@ -63,8 +65,7 @@ def backfilled(ledger: Ledger, days: int = BACKFILL_DAYS) -> list[AuditFinding]:
             "backfill",
             unit,
             _rows(ledger, idx),
-            f"{unit}: {len(idx)} record(s) entered more than {days} days after the activity "
-            f"(up to {int(lag[idx].max())} days): 补录?",
+            msg("audit.backfill", unit=unit, count=len(idx), days=days, lag=int(lag[idx].max())),
             {"max_lag_days": int(lag[idx].max())},
         )
         for unit, idx in sorted(by_unit.items())
@@ -102,8 +103,16 @@ def cramming(ledger: Ledger, start_month: int = 1, days: int = CRAM_DAYS) -> lis
                     "cramming",
                     unit,
                     _rows(ledger, idx),
-                    f"{unit}: {len(idx)} of {len(counts[(unit, year)])} records of {year} ({share:.0%}) fall in its "
-                    f"last {days} days; peers' median {peer_median:.0%}: 年底突击?",
+                    msg(
+                        "audit.cramming",
+                        unit=unit,
+                        count=len(idx),
+                        total=len(counts[(unit, year)]),
+                        year=year,
+                        share=share,
+                        days=days,
+                        median=peer_median,
+                    ),
                     {"year": year, "share": round(share, 3), "peer_median": round(peer_median, 3)},
                 )
             )
@@ -156,8 +165,13 @@ def copied_texts(ledger: Ledger, threshold: float = COPY_THRESHOLD) -> list[Audi
                         "copied",
                         units[i],
                         _rows(ledger, [i, j]),
-                        f"{units[i]} and {units[j]}: texts {similarity:.0%} alike "
-                        f"('{table['title'][i].as_py()[:24]}…'): 抄袭、雷同?",
+                        msg(
+                            "audit.copied",
+                            unit=units[i],
+                            other=units[j],
+                            similarity=similarity,
+                            title=table["title"][i].as_py()[:24],
+                        ),
                         {"units": [units[i], units[j]], "similarity": round(similarity, 3)},
                     )
                 )
@@ -196,8 +210,14 @@ def spacing(ledger: Ledger, pack: Pack) -> list[AuditFinding]:
                         "spacing",
                         unit,
                         _rows(ledger, [a, b]),
-                        f"{unit}: two records for '{rule.title}' in {period} only {(dates[b] - dates[a]).days} day(s) "
-                        f"apart (less than {gap}): 两次仅隔数日,实为一次?",
+                        msg(
+                            "audit.spacing",
+                            unit=unit,
+                            rule=Pair("audit.rule", rule.title, rule.title_en or rule.title),
+                            period=Pair("audit.period", period_name(period, "zh"), period_name(period, "en")),
+                            days=(dates[b] - dates[a]).days,
+                            gap=gap,
+                        ),
                         {"rule": rule.id, "period": period, "days": (dates[b] - dates[a]).days},
                     )
                 )
