@@ -11,122 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from checklist.assess import roll_up, standing
 from checklist.render.assessment import duty_matrix, met_units, rank_text, rating_text, rollup
 from checklist.render.common import percent, rule_title
+from checklist.render.gongwen import Gongwen
 from checklist.result import Result, UnitSummary
 from checklist.text import joined, say
 
 TOP = 5  # best and lowest-rated units named in the body
 
 
-class Writer(Protocol):
-    """The 公文 layout the 自查报告 uses too (render/gongwen.py)."""
-
-    def title(self, text: str) -> None: ...
-    def para(self, text: str) -> None: ...
-    def heading1(self, text: str) -> None: ...
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], keep: set[int] | None = None) -> None: ...
-    def annex_list(self, label: str, names: Sequence[str]) -> None: ...
-    def signature(self, unit: str, date: str) -> None: ...
-    def annex(self, label: str, title: str, *, landscape: bool = True) -> None: ...
-    def to_bytes(self) -> bytes: ...
+Writer = Gongwen  # the 公文 layout of the 自查报告 (render/gongwen.py)
 
 
 def writer() -> Writer:
-    """The 公文 writer: the docs helper's render/gongwen.Gongwen when present, else a plain stand-in."""
-    try:
-        from checklist.render.gongwen import Gongwen  # type: ignore[import-not-found]
-    except ImportError:
-        return _Plain()
-    return Gongwen()  # type: ignore[no-any-return]
-
-
-class _Plain:
-    """A stand-in with the same calls: A4, the 公文 margins, 仿宋 body, 黑体 headings, ruled tables."""
-
-    def __init__(self) -> None:
-        import docx
-        from docx.shared import Mm, Pt
-
-        self.doc = docx.Document()
-        section = self.doc.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
-        self._font(self.doc.styles["Normal"], "仿宋", 16)
-        self.doc.styles["Normal"].paragraph_format.line_spacing = Pt(28)
-
-    @staticmethod
-    def _font(style: Any, name: str, size: float) -> None:
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
-
-        style.font.name = name
-        style.font.size = Pt(size)
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-    def _run(self, text: str, font: str, size: float, align: Any = None) -> Any:
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
-
-        p = self.doc.add_paragraph()
-        run = p.add_run(text)
-        run.font.name, run.font.size = font, Pt(size)
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        if align is not None:
-            p.alignment = align
-        return p
-
-    def title(self, text: str) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        self._run(text, "宋体", 22, WD_ALIGN_PARAGRAPH.CENTER)
-
-    def para(self, text: str) -> None:
-        from docx.shared import Pt
-
-        self._run(text, "仿宋", 16).paragraph_format.first_line_indent = Pt(32)
-
-    def heading1(self, text: str) -> None:
-        from docx.shared import Pt
-
-        self._run(text, "黑体", 16).paragraph_format.first_line_indent = Pt(32)
-
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], keep: set[int] | None = None) -> None:
-        table = self.doc.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            cell.text = text
-        for values in rows:
-            for cell, text in zip(table.add_row().cells, values, strict=True):
-                cell.text = str(text)
-
-    def annex_list(self, label: str, names: Sequence[str]) -> None:
-        for n, name in enumerate(names, start=1):
-            self.para((label if n == 1 else "") + f"{n}. {name}")
-
-    def signature(self, unit: str, date: str) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        for text in ("", unit, date):
-            self._run(text, "仿宋", 16, WD_ALIGN_PARAGRAPH.RIGHT)
-
-    def annex(self, label: str, title: str, *, landscape: bool = True) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        self.doc.add_page_break()
-        self._run(label, "黑体", 16)
-        self._run(title, "宋体", 18, WD_ALIGN_PARAGRAPH.CENTER)
-
-    def to_bytes(self) -> bytes:
-        import io
-
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        return buffer.getvalue()
+    return Gongwen()
 
 
 def _year(result: Result, lang: str) -> str:
