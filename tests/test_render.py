@@ -341,3 +341,26 @@ def test_rejected_reasons_read_in_both_languages(tmp_path):
             "summary row '合计', not an activity",
         ),
     }
+
+
+def test_html_matrix_names_the_missing_periods_in_print_not_only_on_hover():
+    """fixtures/README.md: 县教育局党组 missed knowledge-study in Q3 and 城关镇党委 report-to-superior in H2. The
+    matrix cell says so in visible text (a printed page has no hover), in the periods' Chinese names."""
+    from pathlib import Path
+
+    from checklist import evaluate, load_pack, read_ledger
+    from checklist.render import render_bytes
+
+    result = evaluate(
+        load_pack("ideology-responsibility"),
+        read_ledger(Path(__file__).parents[1] / "fixtures" / "sample_ledger.csv"),
+        year=2024,
+        as_of=dt.date(2024, 12, 31),
+    )
+    page = render_bytes(result, "html", lang="zh").decode("utf-8")  # DESIGN §8: any format as bytes
+    matrix = page[page.index("<table id='matrix'>") :]
+    matrix = matrix[: matrix.index("</table>")]
+    visible = re.sub(r"title='[^']*'", "", matrix)
+    assert "第三季度未达标" in visible
+    assert "下半年未达标" in visible
+    assert "2024-Q3" not in visible

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -63,11 +63,25 @@ EXTENSIONS = {
 }
 
 
-def render(result: Result, fmt: str, options: RenderOptions) -> str | bytes:
+def render(result: Result, fmt: str, options: RenderOptions | None = None, *, lang: str | None = None) -> str | bytes:
+    """`fmt` of `result`: text formats as str, docx and xlsx as bytes (`render_bytes` gives bytes always).
+    `lang` overrides the options' language. An unknown format is a UsageError that lists the formats."""
     if fmt not in MODULES:
-        raise ValueError(f"no renderer '{fmt}'; formats: {', '.join(formats())}")
+        from checklist.errors import UsageError
+        from checklist.text import msg
+
+        raise UsageError(msg("render.unknown_format", format=fmt, formats=formats()))
+    options = options or RenderOptions(lang=lang or result.language or "zh")
+    if lang is not None and lang != options.lang:
+        options = replace(options, lang=lang)
     import_module(f"checklist.render.{MODULES[fmt]}")
     return RENDERERS[fmt](result, options)
+
+
+def render_bytes(result: Result, fmt: str, *, lang: str | None = None, options: RenderOptions | None = None) -> bytes:
+    """DESIGN §8 (revision 2): the bytes of any output format, ready to write or to send (text as UTF-8)."""
+    out = render(result, fmt, options, lang=lang)
+    return out if isinstance(out, bytes) else out.encode("utf-8")
 
 
 def formats() -> list[str]:

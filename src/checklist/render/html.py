@@ -31,7 +31,8 @@ from checklist.render.common import (
 )
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
 from checklist.result import Finding, Result
-from checklist.text import say
+from checklist.text import joined, say
+from checklist.text.periods import period_name
 
 COLOURS = {
     "met": "#2e7d32",
@@ -84,6 +85,28 @@ def _worst(findings: list[Finding]) -> str:
     return min((f.status for f in findings), key=lambda s: STATUS_ORDER[s])
 
 
+def _short_period(label: str, lang: str) -> str:
+    """A period named without its year (the heading gives the year): 第三季度, 上半年, 3月; a year stays whole."""
+    name = period_name(label, lang)
+    year = label.removeprefix("FY")[:4]
+    if "-" not in label:
+        return name
+    for head in (f"{year}财年", f"{year}年", f"FY{year} ", f"{year} "):
+        if name.startswith(head):
+            return name[len(head) :]
+    return name
+
+
+def _open_periods(found: list[Finding], lang: str) -> str:
+    """The periods of a cell that are not met, written out (not only on hover): they print, and a clerk sees
+    which quarter is missing without pointing at anything."""
+    shown = [f for f in found if f.status != "met"]
+    if not shown or len(found) == 1:
+        return ""
+    words = joined((f"{_short_period(f.period, lang)}{STATUS[lang][f.status]}" for f in shown), lang, limit=4)
+    return f"<br><small class='periods'>{escape(words)}</small>"
+
+
 def _matrix(result: Result, lang: str, by_pair: dict[tuple[str, str], list[Finding]], units: list) -> str:
     rules = [r["id"] for r in result.rules if any((u.unit, r["id"]) in by_pair for u in units)]
     previous = previous_scores(result)
@@ -104,7 +127,10 @@ def _matrix(result: Result, lang: str, by_pair: dict[tuple[str, str], list[Findi
             status = _worst(found)
             met = sum(f.status == "met" for f in found)
             tip = escape("; ".join(f"{f.period}: {STATUS[lang][f.status]}" for f in found))
-            cells.append(f"<td class='cell' style='background:{COLOURS[status]}' title='{tip}'>{met}/{len(found)}</td>")
+            cells.append(
+                f"<td class='cell' style='background:{COLOURS[status]}' title='{tip}'>{met}/{len(found)}"
+                f"{_open_periods(found, lang)}</td>"
+            )
         before = f"<td>{percent(previous.get(u.unit))}</td>" if result.previous else ""
         rows.append(
             f"<tr><td>{escape(rank_text(u, lang))}</td><th>{_t(u.unit)}</th><td>{rating_text(u.rating)}</td>"
@@ -158,6 +184,12 @@ def _score_chart(units: list, lang: str) -> str:
     return "".join(parts) + "</svg>"
 
 
+def _tick(label: str) -> str:
+    """The visible mark under a timeline square: the quarter, half, month or week number (Q3 -> 3)."""
+    tail = label.rsplit("-", 1)[-1]
+    return tail.lstrip("QHW0") or tail[-1:] if "-" in label else label[-2:]
+
+
 def _timeline(result: Result, unit: str, findings: list[Finding], lang: str) -> str:
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
@@ -167,19 +199,21 @@ def _timeline(result: Result, unit: str, findings: list[Finding], lang: str) -> 
         return ""
     cell, label_w = 16, 300
     widest = max(len(v) for v in by_rule.values())
-    height = 24 * len(by_rule) + 8
+    height = 30 * len(by_rule) + 8
     parts = [
         f"<svg class='timeline' xmlns='http://www.w3.org/2000/svg' width='{label_w + widest * (cell + 3) + 10}'"
         f" height='{height}' role='img'>"
     ]
     for i, (rule, found) in enumerate(by_rule.items()):
-        y = 4 + i * 24
+        y = 4 + i * 30
         parts.append(f"<text x='0' y='{y + 13}'>{escape(rule_title(result, rule, lang))}</text>")
         for j, f in enumerate(found):
             parts.append(
                 f"<rect x='{label_w + j * (cell + 3)}' y='{y}' width='{cell}' height='{cell}' rx='2'"
                 f" fill='{COLOURS[f.status]}'><title>{escape(f.period)}: {STATUS[lang][f.status]}"
                 f" {num(f.count)}/{num(f.required)}</title></rect>"
+                f"<text x='{label_w + j * (cell + 3) + cell / 2:.1f}' y='{y + cell + 7}' font-size='7'"
+                f" text-anchor='middle'>{escape(_tick(f.period))}</text>"
             )
     return "".join(parts) + "</svg>"
 

@@ -434,6 +434,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "finding.event.due": ("须于{due}前{answer}", "{answer} due by {due}"),
     "finding.event.waived": ("已豁免", "waived"),
     # ------------------------------------------------------------ render: reports and documents
+    "render.unknown_format": (
+        "没有“{format}”这种输出格式;可用:{formats}",
+        "no output format '{format}'; formats: {formats}",
+    ),
     "status.met": ("达标", "met"),
     "status.gap": ("未达标", "gap"),
     "status.due": ("待完成", "due"),
