@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checklist.pack.explain import SEVERITY_ZH, explain
+from checklist.pack.explain import explain
 from checklist.pack.model import Pack
+from checklist.text import say
 
 _WORDS = {
     "zh": {
@@ -68,7 +69,7 @@ def catalogue(pack: Pack, lang: str = "zh", year: int | None = None) -> str:
             lines.append(f"      {words['exclude']}: {'、'.join(cat.exclude)}")
     lines += ["", f"{words['rules']} ({len(pack.rules)})"]
     for rule in pack.rules:
-        severity = SEVERITY_ZH[rule.severity] if lang == "zh" else rule.severity
+        severity = say(f"explain.severity.{rule.severity}", lang)
         rule_title = (rule.title_en or rule.title) if lang == "en" else rule.title
         off = f" ({words['disabled']})" if not rule.enabled else ""
         lines.append(f"  [{severity}] {rule.id}  {rule_title}{off}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checklist.pack.model import Pack
+from checklist.text import say
 
 FIELD_ZH = {
     "evidence": "佐证材料",
@@ -18,6 +19,6 @@ FIELD_ZH = {
 
 def label(pack: Pack, category_id: str, lang: str) -> str:
     if category_id == "*":
-        return "所有类别" if lang == "zh" else "any category"
+        return say("explain.any_category", lang)
     cat = pack.categories[category_id]
     return (cat.label_en or cat.label) if lang == "en" else cat.label

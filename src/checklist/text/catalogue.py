@@ -311,6 +311,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pack.too_deep": ("嵌套层数过多,无法读取(是否有成串的 [ 或 {{?)", "nested too deeply to read (a run of [ or {{?)"),
     "pack.bad_value": ("有一个值无法读取:{detail}", "a value cannot be read: {detail}"),
     # explain: one sentence per rule, what it asks for (checklist.pack.explain; docs/catalogue.md)
+    "explain.any_category": ("所有类别", "any category"),
+    "explain.severity.high": ("高", "high"),
+    "explain.severity.medium": ("中", "medium"),
+    "explain.severity.low": ("低", "low"),
     "explain.label": ("「{name}」", "“{name}”"),
     "explain.or": ("或", " or "),
     "explain.and": ("、", " and "),
