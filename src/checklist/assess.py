@@ -78,7 +78,7 @@ def rate(unit_duties: list[Duty], rules: Mapping[str, Mapping[str, Any]]) -> tup
 
 def ranks(units: Sequence[UnitSummary]) -> dict[str, int]:
     """1 = best rating; equal ratings share a rank (1, 1, 3); units without a rating or 未报送 have none."""
-    ratings = sorted((u.rating for u in units if _ranked(u)), reverse=True)
+    ratings = sorted((u.rating for u in units if _ranked(u) and u.rating is not None), reverse=True)
     first: dict[float, int] = {}
     for place, value in enumerate(ratings, start=1):
         first.setdefault(value, place)

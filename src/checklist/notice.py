@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SerializerFunctionWrapHandler, model_serializer
@@ -43,7 +44,7 @@ class Notice(BaseModel):
     _said: Message | None = PrivateAttr(default=None)
 
     @classmethod
-    def of(cls, kind: str, code: str, rows: list[RowRef] | None = None, **args: Any) -> Notice:
+    def of(cls, kind: str, code: str, rows: Sequence[RowRef] | None = None, **args: Any) -> Notice:
         said = msg(code, **args)
         notice = cls(kind=kind, rows=list(rows or []), message=said.text("en"), code=code)
         notice._said = said

@@ -69,7 +69,7 @@ def periods(every: str, start: dt.date, end: dt.date, start_month: int = 1) -> l
     """Every period of kind `every` lying entirely inside [start, end], in order."""
     if every == "week":
         return _weeks(start, end)
-    out = []
+    out: list[Period] = []
     for fy in range(fiscal_year_of(start, start_month), fiscal_year_of(end, start_month) + 1):
         out.extend(p for p in _periods_of_year(every, fy, start_month) if p.start >= start and p.end <= end)
     return out

@@ -92,7 +92,8 @@ def evaluate(pack: Pack, ledger: Ledger, scope: Scope | None = None, **options: 
     compare = options.pop("compare_previous", False)
     if group_by not in (None, "parent"):
         raise UsageError(msg("engine.group_by", value=group_by))
-    scope = replace(scope or Scope(), **options)
+    fields: dict[str, Any] = dict(options)  # the Scope fields left once the two additions are popped
+    scope = replace(scope or Scope(), **fields)
     result = _evaluate(pack, ledger, scope)
     if compare:
         result = compare_previous(result, pack, ledger, scope)

@@ -17,7 +17,7 @@ def evaluated_rules(ctx: Context) -> list:
     """The active rules the engine evaluated (evidence needs an evidence column, per-person a roster)."""
     rules = []
     for rule in ctx.pack.active_rules:
-        if rule.kind == "evidence" and not ctx.ledger.has_evidence:  # type: ignore[attr-defined]
+        if rule.kind == "evidence" and not ctx.ledger.has_evidence:
             continue
         if getattr(rule, "per", "unit") == "person" and not ctx.roster:
             continue
@@ -34,7 +34,9 @@ def evidence_checked(ctx: Context, rules: Sequence) -> dict[tuple[str, str], int
             continue
         rows = ctx.category_rows(rule.category_ids)
         rows &= (ctx.dates >= low) & (ctx.dates <= high)
-        counts = np.bincount(ctx.units[rows], minlength=len(ctx.unit_names)) if len(ctx.units) else []
+        counts: np.ndarray | list[int] = (
+            np.bincount(ctx.units[rows], minlength=len(ctx.unit_names)) if len(ctx.units) else []
+        )
         for unit in ctx.eval_units:
             if ctx.applies(rule, unit):
                 out[(unit, rule.id)] = int(counts[ctx.code[unit]]) if len(counts) else 0

@@ -45,6 +45,7 @@ def evaluate_deadline(ctx: Context, rule: DeadlineRule) -> Iterator[Finding]:
             continue
         rows = by_unit.get(ctx.code[unit], np.array([], dtype=np.int64))
         on_time = rows[ctx.dates[rows] <= day_number(rule.by)]
+        status: Status
         if len(on_time):
             status, chosen = "met", on_time[:1]
         elif len(rows):
@@ -110,10 +111,10 @@ def _answer(ctx: Context, rule: ResponseRule, trigger: int, replies: np.ndarray)
         opened = _stamp(ctx, trigger, end_of_day=False)
         limit = _stamp(ctx, trigger, end_of_day=True) + (rule.within_hours or 0) * 60
         deadline = from_day_number(limit // MINUTES_PER_DAY)
-        lo = np.array([_stamp(ctx, r, end_of_day=False) for r in replies.tolist()], dtype=np.int64)
-        hi = np.array([_stamp(ctx, r, end_of_day=True) for r in replies.tolist()], dtype=np.int64)
-        on_time = replies[(hi >= opened) & (lo <= limit)]
-        later = replies[lo > limit]
+        firsts = np.array([_stamp(ctx, r, end_of_day=False) for r in replies.tolist()], dtype=np.int64)
+        lasts = np.array([_stamp(ctx, r, end_of_day=True) for r in replies.tolist()], dtype=np.int64)
+        on_time = replies[(lasts >= opened) & (firsts <= limit)]
+        later = replies[firsts > limit]
     if len(on_time):
         return "met", deadline, int(on_time[0])
     if len(later):

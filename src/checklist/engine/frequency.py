@@ -71,7 +71,9 @@ def evaluate_frequency(ctx: Context, rule: FrequencyRule) -> Iterator[Finding]:
         if not ctx.applies(rule, unit):
             continue
         code = ctx.code[unit]
-        found = [groups.get((code, i)) or ([], []) for i in range(len(plan.periods))]
+        found: list[tuple[list[int], list[str] | None]] = [
+            groups.get((code, i)) or ([], []) for i in range(len(plan.periods))
+        ]
         lists = [rows for rows, _ids in found]
         if rule.holiday_tolerance_days:
             lists = _holiday_moves(ctx, rule, plan, lists)

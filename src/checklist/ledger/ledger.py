@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeAlias, cast
 
 import numpy as np
 import pyarrow as pa
@@ -39,7 +39,9 @@ def split_names(text: str | None) -> list[str]:
     return [n for n in _NAME_SPLIT.split(text or "") if n]
 
 
-LedgerInput = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | bytes | BinaryIO | list[dict] | pa.Table
+LedgerInput: TypeAlias = (
+    str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | bytes | BinaryIO | list[dict] | pa.Table
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,9 @@ def _read_ledger(
     elif isinstance(source, str | os.PathLike):
         ledger = _read_files(from_paths([source]), options, str(source))
     elif isinstance(source, Sequence):
-        ledger = _read_files(from_paths(list(source)), options, ", ".join(map(str, source)))
+        # bytes and lists of records were taken above: what is left is a sequence of paths
+        paths = cast("Sequence[str | os.PathLike[str]]", source)
+        ledger = _read_files(from_paths(list(paths)), options, ", ".join(map(str, paths)))
     else:
         raise LedgerError(Problem(Location(name or "ledger"), msg("input.type", kind=type(source).__name__)))
     return _finish(ledger, empty_ok)
@@ -323,9 +327,9 @@ def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledg
     for i in yearless:
         reasons[i] = msg("date.no_year", text=date_text[i].as_py())
     summary = _summary_rows(raw, np.flatnonzero(no_date & ~blank))
-    for i in np.flatnonzero(no_date & ~blank):
+    for i in np.flatnonzero(no_date & ~blank).tolist():
         reasons.setdefault(int(i), summary.get(int(i)) or msg("row.no_date"))
-    for i in np.flatnonzero(no_activity & ~blank):
+    for i in np.flatnonzero(no_activity & ~blank).tolist():
         reasons.setdefault(int(i), msg("row.empty_activity"))
     numeric: dict[str, pa.Array] = {}
     for name in NUMERIC:

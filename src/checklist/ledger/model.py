@@ -86,7 +86,7 @@ class Ledger:
         infos = [self.parts[p] for p in self._part_of(indices).tolist()]
         return [f"{i.prefix}{r}" for i, r in zip(infos, rows, strict=True)]
 
-    def places(self, indices: np.ndarray) -> list[tuple[str | None, str | None, RowRef | None]]:
+    def places(self, indices: np.ndarray) -> list[tuple[str | None, str | None, str | None]]:
         """(file, sheet, reference) of table rows, as rejected and unmatched entries give them."""
         indices = np.asarray(indices, dtype=np.int64)
         rows = self.table["row"].to_numpy()[indices].tolist()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -302,7 +302,7 @@ def _read_csv_recovering(
 def _one_line(line: str, delimiter: str) -> list[str]:
     """One physical line as a record; with an unpaired quote, the quote is taken as a character."""
     text = line.rstrip("\r\n")
-    quoting = csv.QUOTE_NONE if text.count('"') % 2 else csv.QUOTE_MINIMAL
+    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_NONE if text.count('"') % 2 else csv.QUOTE_MINIMAL
     return next(csv.reader([text], delimiter=delimiter, quoting=quoting), [])
 
 
@@ -495,10 +495,11 @@ def read_jsonl(file: str, path: Path) -> RawTable:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
-            obj, why = json_record(line)
-            if obj is None:
-                bad.append((number, why))
+            got = json_record(line)  # indexed, not unpacked: mypy narrows the pair as a whole
+            if got[0] is None:
+                bad.append((number, got[1]))
                 continue
+            obj = got[0]
             for key in obj:
                 headers.setdefault(str(key), len(headers))
             records.append(obj)
@@ -515,7 +516,7 @@ def _json_int(text: str) -> int | str:
     return int(text) if len(text) <= 18 else text
 
 
-def json_record(line: str) -> tuple[dict[str, Any] | None, Message | None]:
+def json_record(line: str) -> tuple[dict[str, Any], None] | tuple[None, Message]:
     """One JSON Lines record, or (None, why not): bad JSON, deep nesting and huge numbers are reasons,
     never exceptions (the ledger reader and `checklist watch` both read lines from strangers)."""
     try:

@@ -9,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from checklist.errors import Location, PackError, Problem, UsageError
 from checklist.pack.model import (
@@ -63,8 +64,9 @@ def find_pack(ref: str | Path, relative_to: Path | None = None) -> Path:
 # ---------------------------------------------------------------- validation errors
 
 
+_KEYED_MODELS: tuple[type[BaseModel], ...] = (*RULE_MODELS.values(), PackDocument, RulePatch, Category)
 _ALL_KEYS = sorted(
-    {name for model in (*RULE_MODELS.values(), PackDocument, RulePatch, Category) for name in model.model_fields}
+    {name for model in _KEYED_MODELS for name in model.model_fields}
     | {
         "from",
         "to",
@@ -103,7 +105,7 @@ def _expected_list(ctx: dict[str, Any]) -> str:
     return str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
 
 
-def _describe(error: dict[str, Any]) -> tuple[str, bool]:
+def _describe(error: ErrorDetails) -> tuple[str, bool]:
     """Message for one pydantic error, and whether it points at a key rather than a value."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     name = error["loc"][-1] if error["loc"] else ""

@@ -21,4 +21,5 @@ def label(pack: Pack, category_id: str, lang: str) -> str:
     if category_id == "*":
         return say("explain.any_category", lang)
     cat = pack.categories[category_id]
-    return (cat.label_en or cat.label) if lang == "en" else cat.label
+    zh = cat.label or category_id  # a loaded pack always has the label (required unless inherited)
+    return (cat.label_en or zh) if lang == "en" else zh

@@ -69,13 +69,13 @@ class _CountingLoader(yaml.SafeLoader):
 
     aliases_seen = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
         if self.check_event(yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
                 mark = self.peek_event().start_mark
                 raise _TooBig(mark.line + 1, mark.column + 1, f"more than {MAX_ALIASES} aliases")
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 class _TooBig(Exception):
@@ -166,8 +166,10 @@ def _index(file: str, node: Node, path: Path, doc: LocatedDoc, problems: list[Pr
             if key in seen:
                 problems.append(Problem(_loc(file, key_node), f"duplicate key '{key}'", _dotted((*path, key))))
             seen.add(key)
-            doc.keys[(*path, key)] = _loc(file, key_node)
-            _index(file, value_node, (*path, key), doc, problems)
+            # named first: mypy reads `keys[(*path, key)]` as the 3.11-only `keys[*path, key]`
+            where = (*path, key)
+            doc.keys[where] = _loc(file, key_node)
+            _index(file, value_node, where, doc, problems)
 
 
 def _dotted(path: Path) -> str:

@@ -342,7 +342,10 @@ class Gongwen:
 
     def text_width(self) -> float:
         section = self.doc.sections[-1]
-        return (section.page_width - section.left_margin - section.right_margin) / 12700  # EMU -> pt
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        if width is None or left is None or right is None:  # python-docx: None when the section does not say
+            raise ValueError("page size and margins are set in Gongwen.__init__")
+        return (width - left - right) / 12700  # EMU -> pt
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], keep: set[int] | None = None) -> None:
         """A ruled table with a bold 黑体 header row repeated on every page; widths fitted to the text."""

@@ -309,7 +309,7 @@ def duty_dates(pack: Any, first: dt.date, last: dt.date) -> list[tuple[Any, list
     from checklist.periods import counting_interval, periods
 
     start_month = pack.calendar.year_start_month
-    out = []
+    out: list[tuple[FrequencyRule | DeadlineRule, list[dt.date]]] = []
     for rule in pack.active_rules:
         if isinstance(rule, FrequencyRule):
             dates = [

@@ -7,12 +7,12 @@ from checklist.text import LANGS, number, say, template
 from checklist.text.catalogue import CATALOGUE
 
 STATUSES = ("met", "gap", "due", "exceeded", "late", "waived")
-STATUS = {lang: {s: template(f"status.{s}", lang) for s in STATUSES} for lang in LANGS}
+STATUS: dict[str, dict[str, str]] = {lang: {s: template(f"status.{s}", lang) for s in STATUSES} for lang in LANGS}
 # violations first, then what is still open, then the rest
 STATUS_ORDER = {"gap": 0, "late": 1, "exceeded": 2, "due": 3, "waived": 4, "met": 5}
 
 # Templates, some with {fields} the renderers fill in (e.g. "rows": "共{rows}行").
-WORDS = {
+WORDS: dict[str, dict[str, str]] = {
     lang: {code.removeprefix("word."): template(code, lang) for code in CATALOGUE if code.startswith("word.")}
     for lang in LANGS
 }

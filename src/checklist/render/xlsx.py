@@ -177,10 +177,10 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
                 misses,
             ]
         )
-    for row in result.unmatched:
-        unmatched.add([row.row, row.activity, row.suggestion])
-    for row in result.rejected:
-        rejected.add([row.ref or row.row, row.text(lang)])
+    for miss in result.unmatched:
+        unmatched.add([miss.row, miss.activity, miss.suggestion])
+    for bad in result.rejected:
+        rejected.add([bad.ref or bad.row, bad.text(lang)])
     for sheet in sheets:
         sheet.finish()
     book.close()

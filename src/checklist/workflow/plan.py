@@ -89,7 +89,8 @@ def read_plan(path: str | Path) -> list[Item]:
     if not grid:
         raise LedgerError(Problem(Location(file, 1), say("doc.plan.empty")))
     at = _columns(file, [_text(h) for h in grid[0]])
-    items, seen = [], {}
+    items: list[Item] = []
+    seen: dict[str, int] = {}
     for number, values in enumerate(grid[1:], start=2):
         cell = {name: values[i] if i < len(values) else None for name, i in at.items()}
         if not any(_text(v) for v in cell.values()):
