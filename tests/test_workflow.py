@@ -284,3 +284,33 @@ def test_audit_section_in_html_and_docx(tmp_path):
     assert "（三）台账真实性提示：" in [p.text for p in document.paragraphs]
     notes = [row.cells[1].text for row in document.tables[-1].rows[1:]]
     assert len([t for t in notes if t.endswith("？")]) == 4  # the four planted problems, each a question
+
+
+def test_plan_closes_a_fixed_item_of_a_clerks_ledger_without_a_unit_column(tmp_path, capsys):
+    """Issue 12: a clerk's own ledger has no 单位 column; the unit comes from its 填报单位 line. Its 一事一档 item
+    (序号2 has no 佐证材料) must close once the material is filed: the unit is compared as written, never as `'-`."""
+
+    def ledger(evidence: str) -> bytes:
+        lines = [
+            "2024年度意识形态工作台账,,,,",
+            "填报单位：县农业农村局党组,,,,",
+            "序号,日期,活动类型,活动主题,佐证材料",
+            "1,2024年3月15日,专题研究意识形态工作,党组会专题研究意识形态工作,会议纪要",
+            f"2,2024/6/20,意识形态知识学习,学习意识形态工作责任制规定,{evidence}",
+        ]
+        return ("\r\n".join(lines) + "\r\n").encode("gbk")
+
+    first, fixed = tmp_path / "农业农村局台账.csv", tmp_path / "农业农村局台账-补.csv"
+    first.write_bytes(ledger(""))
+    fixed.write_bytes(ledger("学习笔记"))
+    plan = tmp_path / "整改台账.xlsx"
+    assert main(["plan", str(first), "--as-of", "2024-12-31", "-o", str(plan)]) == 0
+    items = {(r[C["单位"]], r[C["职责"]], r[C["期间"]]): r for r in _rows(plan)[1:]}
+    key = ("县农业农村局党组", EVIDENCE, "2024年6月20日")
+    assert items[key][C["状态"]] == "未整改"
+    assert all(r[C["单位"]] == "县农业农村局党组" for r in items.values())  # never '- nor the file name
+
+    assert main(["plan", str(fixed), "--as-of", "2024-12-31", "--ledger", str(plan), "-o", str(plan)]) == 0
+    after = {(r[C["单位"]], r[C["职责"]], r[C["期间"]]): r for r in _rows(plan)[1:]}
+    assert after[key][C["状态"]] == "已销号"
+    capsys.readouterr()

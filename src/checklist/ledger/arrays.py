@@ -26,12 +26,6 @@ def map_values(array: pa.DictionaryArray, fn: Callable[[pa.Array], pa.Array]) ->
     return pa.DictionaryArray.from_arrays(array.indices, fn(array.dictionary))
 
 
-def map_python(array: pa.DictionaryArray, fn: Callable[[Any], Any], type_: pa.DataType) -> pa.Array:
-    """Apply a Python function to each distinct value, then spread the results to every row."""
-    mapped = pa.array([fn(v) for v in array.dictionary.to_pylist()], type=type_)
-    return pc.take(mapped, array.indices)
-
-
 def trim(array: pa.DictionaryArray) -> pa.DictionaryArray:
     return map_values(array, pc.utf8_trim_whitespace)
 

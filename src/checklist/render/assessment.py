@@ -8,8 +8,6 @@ from checklist.render.common import percent, rule_title
 from checklist.result import Duty, GroupSummary, Result, UnitSummary
 from checklist.text import joined, say
 
-RECORD_RATE_KINDS = frozenset({"evidence"})
-
 
 def rating_text(value: float | None) -> str:
     return f"{value:.1f}" if value is not None else "—"
@@ -66,19 +64,6 @@ def ranking(result: Result, lang: str) -> tuple[list[str], list[list[str]], list
 
 def unsubmitted_line(units: list[str], lang: str) -> str:
     return say("assess.unsubmitted_list", lang, count=len(units), units=joined(units, lang, limit=len(units)))
-
-
-def duty_shares_text(result: Result, group: GroupSummary, lang: str) -> list[str]:
-    """`每年专题研究意识形态工作不少于2次:41/52 个单位`, one per duty."""
-    return [
-        say(
-            "assess.duty_share",
-            lang,
-            duty=rule_title(result, d.rule, lang),
-            share=say("assess.units_met", lang, met=d.met_units, units=d.units),
-        )
-        for d in group.duties
-    ]
 
 
 def rollup(result: Result, lang: str) -> tuple[list[str], list[list[str]]]:

@@ -316,9 +316,6 @@ def due_findings(result: Result) -> list[Finding]:
 # ---------------------------------------------------------------- downloads
 
 
-DOWNLOADS = ("docx", "xlsx", "html", "json")
-
-
 def render_bytes(result: Result, fmt: str, lang: str) -> bytes:
     from checklist.render import RenderOptions, render
 
@@ -372,12 +369,6 @@ def plan_statuses() -> tuple[str, ...]:
     from checklist.workflow.plan import CLOSED, OPEN
 
     return (OPEN, IN_PROGRESS, CLOSED)
-
-
-def closed_status() -> str:
-    from checklist.workflow.plan import CLOSED
-
-    return CLOSED
 
 
 def reconcile(result: Result, existing: Iterable[dict[str, Any]], lang: str) -> tuple[list[dict[str, Any]], dict]:

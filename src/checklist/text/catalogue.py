@@ -808,7 +808,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "assess.lowest": ("考核得分最低单位", "lowest-rated unit"),
     "assess.on_file": ("{met}/{judged} 留档", "{met}/{judged} on file"),
     "assess.units_met": ("{met}/{units} 个单位", "{met}/{units} units"),
-    "assess.duty_share": ("{duty}:{share}", "{duty}: {share}"),
     "assess.unsubmitted_list": ("未报送单位({count}个):{units}", "Not submitted ({count}): {units}"),
     "assess.unit_head": ("名次 {rank} · 考核得分 {rating}", "rank {rank} · rating {rating}"),
     "assess.report_unit_head": (
