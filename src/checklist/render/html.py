@@ -32,7 +32,7 @@ from checklist.render.common import (
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
 from checklist.result import Finding, Result
 from checklist.text import joined, say
-from checklist.text.periods import period_name
+from checklist.text.periods import short_period_name
 
 COLOURS = {
     "met": "#2e7d32",
@@ -85,25 +85,13 @@ def _worst(findings: list[Finding]) -> str:
     return min((f.status for f in findings), key=lambda s: STATUS_ORDER[s])
 
 
-def _short_period(label: str, lang: str) -> str:
-    """A period named without its year (the heading gives the year): 第三季度, 上半年, 3月; a year stays whole."""
-    name = period_name(label, lang)
-    year = label.removeprefix("FY")[:4]
-    if "-" not in label:
-        return name
-    for head in (f"{year}财年", f"{year}年", f"FY{year} ", f"{year} "):
-        if name.startswith(head):
-            return name[len(head) :]
-    return name
-
-
 def _open_periods(found: list[Finding], lang: str) -> str:
     """The periods of a cell that are not met, written out (not only on hover): they print, and a clerk sees
     which quarter is missing without pointing at anything."""
     shown = [f for f in found if f.status != "met"]
     if not shown or len(found) == 1:
         return ""
-    words = joined((f"{_short_period(f.period, lang)}{STATUS[lang][f.status]}" for f in shown), lang, limit=4)
+    words = joined((f"{short_period_name(f.period, lang)}{STATUS[lang][f.status]}" for f in shown), lang, limit=4)
     return f"<br><small class='periods'>{escape(words)}</small>"
 
 
@@ -186,8 +174,9 @@ def _score_chart(units: list, lang: str) -> str:
 
 def _tick(label: str) -> str:
     """The visible mark under a timeline square: the quarter, half, month or week number (Q3 -> 3)."""
-    tail = label.rsplit("-", 1)[-1]
-    return tail.lstrip("QHW0") or tail[-1:] if "-" in label else label[-2:]
+    if "-" not in label:
+        return label[-2:]  # a year: 24
+    return str(int(label.rsplit("-", 1)[-1].lstrip("QHW")))
 
 
 def _timeline(result: Result, unit: str, findings: list[Finding], lang: str) -> str:
