@@ -199,11 +199,11 @@ def test_cli_json_is_the_contract_shape(capsys):
         "records": [1, 2],
         "severity": "high",
     }
-    assert data["rejected"][0] == {
-        "row": 16,
-        "reason": "empty activity",
-        "code": "row.empty_activity",
-    }  # code: DESIGN §7.1
+    revision_1 = {"row": 16, "reason": "empty activity"}
+    # revision 2 adds fields, never changes these: code (DESIGN §7.1), file/sheet/ref (§4.1: file and
+    # sheet null for a single sheet of a single file, ref the row's reference, its number alone)
+    added = {"code": "row.empty_activity", "file": None, "sheet": None, "ref": 16}
+    assert data["rejected"][0] == {**revision_1, **added}
 
 
 @pytest.mark.parametrize(

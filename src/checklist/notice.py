@@ -14,11 +14,10 @@ PLACE = ("code", "file", "sheet", "ref")
 
 
 def placed_entry(values: dict[str, Any]) -> dict[str, Any]:
-    """A rejected or unmatched entry as the JSON gives it: `code`, `file`, `sheet` and `ref` only when
-    they say something (a single sheet's rows are known by `row` alone, as in revision 1)."""
-    where = ("file", "sheet", "ref")
-    unplaced = all(values.get(k) is None for k in where)
-    return {k: v for k, v in values.items() if not (k in where and unplaced) and not (k == "code" and v is None)}
+    """A rejected entry as the JSON gives it: `file`, `sheet` and `ref` always (DESIGN §4.1 revision 2:
+    file and sheet null when not applicable, ref the row's reference, its number alone for a single
+    sheet); `code` when the row has one."""
+    return {k: v for k, v in values.items() if not (k == "code" and v is None)}
 
 
 class Placed(BaseModel):
@@ -69,7 +68,8 @@ class Notice(BaseModel):
 class RejectedRow(Placed):
     """A row that cannot be used, with its spreadsheet row number and why (DESIGN §6 `rejected`).
 
-    `file`, `sheet` and `ref` (DESIGN §4.1) say where the row is when several are read."""
+    `file`, `sheet` and `ref` (DESIGN §4.1) say where the row is: file and sheet when several are
+    read (else None), ref always once the ledger is read (`城关镇.xlsx:二季度!7`, or the row number)."""
 
     model_config = ConfigDict(frozen=True)
 

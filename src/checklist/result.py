@@ -9,7 +9,7 @@ from typing import Any, Literal, cast
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from checklist.notice import Notice, RejectedRow
+from checklist.notice import Notice, RejectedRow, RowRef
 
 SCHEMA = "checklist.result/1"
 Status = Literal["met", "gap", "due", "exceeded", "late", "waived"]
@@ -103,10 +103,11 @@ class UnmatchedRow:
     activity: str
     suggestion: str | None = None
     unit: str | None = None  # the row's unit: per-unit reports show each unit its own rows
-    # DESIGN §4.1: where the row is when several sheets or files are read (null otherwise).
+    # DESIGN §4.1: where the row is: file and sheet when several are read (null otherwise), and the
+    # row's reference (`FILE:SHEET!ROW`, or the row number of a single sheet).
     file: str | None = None
     sheet: str | None = None
-    ref: str | None = None
+    ref: RowRef | None = None
 
 
 class UnitSummary(_Frozen):

@@ -34,8 +34,7 @@ def ledger_rows(ledger: Any) -> dict[RowRef, str]:
     table = ledger.table
     units = table["unit"].to_pylist()
     refs = [ref for _file, _sheet, ref in ledger.places(np.arange(table.num_rows))]
-    keys = table["row"].to_pylist() if not refs or refs[0] is None else refs
-    return dict(zip(keys, units, strict=True))
+    return dict(zip(refs, units, strict=True))
 
 
 def write_split(args: argparse.Namespace, fmt: str) -> int:

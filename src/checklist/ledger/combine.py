@@ -36,7 +36,7 @@ def combine(parts: list[Part], *, several_files: bool, source: str) -> Ledger:
     ledgers = [p.ledger for p in parts]
     table = ledgers[0].table if not infos else _concat(ledgers, infos)
     cite = _citer(table, infos)
-    rejected = [r for lg in ledgers for r in lg.rejected]
+    rejected = [r.placed(None, None, r.row) for lg in ledgers for r in lg.rejected]
     notices = [n for lg in ledgers for n in lg.notices]
     if infos:
         rejected = [

@@ -86,12 +86,13 @@ class Ledger:
         infos = [self.parts[p] for p in self._part_of(indices).tolist()]
         return [f"{i.prefix}{r}" for i, r in zip(infos, rows, strict=True)]
 
-    def places(self, indices: np.ndarray) -> list[tuple[str | None, str | None, str | None]]:
-        """(file, sheet, reference) of table rows, as rejected and unmatched entries give them."""
+    def places(self, indices: np.ndarray) -> list[tuple[str | None, str | None, RowRef]]:
+        """(file, sheet, reference) of table rows, as rejected and unmatched entries give them: a
+        single table's rows are referenced by their row number, with no file or sheet."""
         indices = np.asarray(indices, dtype=np.int64)
         rows = self.table["row"].to_numpy()[indices].tolist()
         if not self.parts:
-            return [(None, None, None) for _ in rows]
+            return [(None, None, r) for r in rows]
         infos = [self.parts[p] for p in self._part_of(indices).tolist()]
         return [(i.file, i.sheet, f"{i.prefix}{r}") for i, r in zip(infos, rows, strict=True)]
 
