@@ -151,3 +151,35 @@ def test_cli_refuses_a_non_xlsx_output(tmp_path, capsys):
 
 def test_cli_needs_an_output(capsys):
     assert main(["template"]) == 2
+
+
+def _skipped(ledger) -> list[str]:
+    """The sheets named in the ledger's `sheets` warning (none when there is no such warning)."""
+    return [s for n in ledger.notices if n.kind == "sheets" for s in n.said.args["sheets"]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_templates_own_instructions_sheet_is_not_warned_about(tmp_path, lang):
+    path = tmp_path / "台账模板.xlsx"
+    path.write_bytes(write_template(load_pack("ideology-responsibility"), lang=lang, today=TODAY))
+    ledger = read_ledger(path)
+    assert _skipped(ledger) == []
+    assert [n.kind for n in ledger.notices if n.kind == "sheets"] == []
+
+
+def test_a_clerks_own_sheets_beside_the_template_are_still_warned_about(tmp_path):
+    # The clerk filled in the template, then added a 汇总 sheet and a notes sheet of their own that
+    # they also called 填表说明 (in a copy of the workbook whose instructions sheet was renamed 说明).
+    book = _book(write_template(load_pack("ideology-responsibility"), today=TODAY))
+    book["填表说明"].title = "说明"
+    summary = book.create_sheet("汇总")
+    summary["A1"], summary["A2"] = "2025年一季度活动汇总", "共开展活动3次"
+    own = book.create_sheet("填表说明")
+    own["A1"] = "填表说明：各支部每月5日前报送上月台账"
+    path = tmp_path / "城关镇党委台账.xlsx"
+    book.save(path)
+    ledger = read_ledger(path)
+    # 说明 is the template's sheet under another name, 汇总 and the clerk's 填表说明 are not ours:
+    # all three have no recognised header and are named in the one `sheets` warning, in sheet order.
+    assert _skipped(ledger) == ["说明", "汇总", "填表说明"]
+    assert ledger.table.num_rows == 1  # the example row of the ledger sheet is still read

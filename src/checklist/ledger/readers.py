@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,7 +22,7 @@ import pyarrow.csv as pacsv
 from checklist.errors import LedgerError, Location, Problem, UsageError
 from checklist.ledger.columns import find_header_row, first_nonblank_row
 from checklist.notice import Notice
-from checklist.text import Message, msg, one_line, os_reason
+from checklist.text import LANGS, Message, msg, one_line, os_reason, template
 
 if TYPE_CHECKING:
     from checklist.ledger.excel import Sheet
@@ -424,11 +425,31 @@ def _fill_merged(grid: list[list[Any]], merged: list[tuple[tuple[int, int], tupl
 
 @dataclass
 class SheetTables:
-    """What a workbook gave: the sheets read (name, table), the sheets skipped, and every sheet's name."""
+    """What a workbook gave: the sheets read (name, table), the sheets skipped, and every sheet's name;
+    `instructions`: the 填表说明 sheets `checklist template` wrote, not read and not warned about."""
 
     read: list[tuple[str, RawTable]]
     skipped: list[str]
     names: list[str]
+    instructions: list[str] = field(default_factory=list)
+
+
+def _pattern(code: str, lang: str) -> re.Pattern[str]:
+    """A catalogue template as a regular expression: its words literally, each {field} any text."""
+    parts = re.split(r"\{[^{}]*\}", template(code, lang))
+    return re.compile("^" + ".+".join(map(re.escape, parts)) + "$")
+
+
+# How the template's instructions sheet is known (checklist.template): its name, and its first cell
+# the instructions' title (填表说明（…）), in either language. A clerk's own sheet of notes is neither.
+_NOTES_SHEET = {template("template.notes_sheet", lang) for lang in LANGS}
+_NOTES_TITLE = [_pattern("template.notes_title", lang) for lang in LANGS]
+
+
+def is_instructions(name: str, text: list[list[str]]) -> bool:
+    """Whether a sheet is the 填表说明 sheet `checklist template` wrote (nothing to read, nothing to warn)."""
+    first = text[0][0].strip() if text and text[0] else ""
+    return name in _NOTES_SHEET and any(p.match(first) for p in _NOTES_TITLE)
 
 
 def read_excel(file: str, path: Path, sheets: Sequence[str] | None, mapping: dict[str, str] | None) -> SheetTables:
@@ -450,6 +471,9 @@ def read_excel(file: str, path: Path, sheets: Sequence[str] | None, mapping: dic
     for sheet in book.sheets:
         name, text = sheet.name, _sheet_text(sheet)
         header_index = find_header_row(text, mapping)
+        if header_index is None and is_instructions(name, text):
+            found.instructions.append(name)
+            continue
         if header_index is None:
             found.skipped.append(name)
             if first is None and any(any(c.strip() for c in row) for row in text):
