@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,7 @@ from checklist.pack.model import (
     RulePatch,
 )
 from checklist.pack.yamlsrc import LocatedDoc, dotted, load_located
-from checklist.text import say
+from checklist.text import Message, msg, number, one_line, os_reason
 
 PACK_SUFFIXES = (".yaml", ".yml")
 
@@ -57,8 +58,7 @@ def find_pack(ref: str | Path, relative_to: Path | None = None) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate.resolve()
-    shipped = ", ".join(shipped_pack_ids())
-    raise UsageError(f"no rule pack '{text}': not a file, nor a shipped pack ({shipped})")
+    raise UsageError(msg("pack.not_found", ref=text, shipped=shipped_pack_ids()))
 
 
 # ---------------------------------------------------------------- validation errors
@@ -84,9 +84,9 @@ _ALL_KEYS = sorted(
 )
 
 
-def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> Message | str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return msg("pack.hint.did_you_mean", word=close[0]) if close else ""
 
 
 def _strip_tags(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
@@ -101,30 +101,137 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
-def _expected_list(ctx: dict[str, Any]) -> str:
-    return str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+# What Chinese authors write where the pack language wants its own words (every: 每年 -> year).
+_CHINESE_WORDS = {
+    "每周": "week",
+    "周": "week",
+    "每月": "month",
+    "月": "month",
+    "月度": "month",
+    "每季度": "quarter",
+    "季度": "quarter",
+    "每半年": "half",
+    "半年": "half",
+    "每年": "year",
+    "年": "year",
+    "年度": "year",
+    "高": "high",
+    "中": "medium",
+    "低": "low",
+    "是": "true",
+    "否": "false",
+    "中文": "zh",
+    "英文": "en",
+}
+
+# pydantic error types, grouped by the one sentence each group reads as (pydantic's `type`, never its text).
+_TYPE_CODES = {
+    "int_type": "pack.value.whole",
+    "int_parsing": "pack.value.whole",
+    "int_from_float": "pack.value.whole",
+    "int_parsing_size": "pack.value.whole",
+    "float_type": "pack.value.number",
+    "float_parsing": "pack.value.number",
+    "finite_number": "pack.value.number",
+    "decimal_parsing": "pack.value.number",
+    "bool_type": "pack.value.bool",
+    "bool_parsing": "pack.value.bool",
+    "string_type": "pack.value.text",
+    "string_unicode": "pack.value.text",
+    "list_type": "pack.value.list",
+    "tuple_type": "pack.value.list",
+    "set_type": "pack.value.list",
+    "dict_type": "pack.value.mapping",
+    "model_type": "pack.value.mapping",
+    "model_attributes_type": "pack.value.mapping",
+    "date_type": "pack.value.date",
+    "date_parsing": "pack.value.date",
+    "date_from_datetime_parsing": "pack.value.date",
+    "date_from_datetime_inexact": "pack.value.date",
+    "date_future": "pack.value.date",
+    "date_past": "pack.value.date",
+    "greater_than_equal": "pack.value.ge",
+    "greater_than": "pack.value.gt",
+    "less_than_equal": "pack.value.le",
+    "less_than": "pack.value.lt",
+    "too_short": "pack.value.too_short",
+    "too_long": "pack.value.too_long",
+    "string_too_short": "pack.value.text_short",
+    "string_too_long": "pack.value.text_long",
+    "string_pattern_mismatch": "pack.value.id",
+    "union_tag_not_found": "pack.kind.missing",
+}
 
 
-def _describe(error: ErrorDetails) -> tuple[str, bool]:
-    """Message for one pydantic error, and whether it points at a key rather than a value."""
+def _shown(value: Any) -> Message:
+    """The offending value as the reader sees it: text quoted, numbers as written, containers named."""
+    if isinstance(value, bool):
+        return msg("pack.shown.plain", text="true" if value else "false")
+    if value is None:
+        return msg("pack.shown.nothing")
+    if isinstance(value, int | float):
+        return msg("pack.shown.plain", text=number(value))
+    if isinstance(value, dict):
+        return msg("pack.shown.mapping")
+    if isinstance(value, list | tuple):
+        return msg("pack.shown.list")
+    return msg("pack.shown.text", text=one_line(value, limit=80))
+
+
+def _hint(value: Any) -> Message | str:
+    """A word the pack language has for what a Chinese author wrote (每年 -> year), if any."""
+    if isinstance(value, str) and value.strip() in _CHINESE_WORDS:
+        return msg("pack.hint.write_as", word=_CHINESE_WORDS[value.strip()])
+    return ""
+
+
+def _choices(ctx: dict[str, Any]) -> list[str]:
+    """The allowed values pydantic lists in ctx['expected'] ("'week', 'month' or 'year'")."""
+    return re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+
+
+def _unknown_key(name: str) -> Message:
+    bare = name.replace("\u3000", "").strip()
+    if bare != name and bare in _ALL_KEYS:
+        return msg("pack.key.unknown", key=name, hint=msg("pack.hint.wide_space"))
+    return msg("pack.key.unknown", key=name, hint=_did_you_mean(name, _ALL_KEYS))
+
+
+def _from_validator(error: ErrorDetails) -> Message:
+    """A model validator's complaint: the Message it raised (checklist.pack.model raises no bare text)."""
+    raised = (error.get("ctx") or {}).get("error")
+    said = raised.args[0] if isinstance(raised, Exception) and raised.args else None
+    if isinstance(said, Message):
+        return said
+    return msg("pack.value.invalid", value=_shown(error.get("input")), type=error["type"])
+
+
+def _describe(error: ErrorDetails) -> tuple[Message, bool]:
+    """Message for one pydantic error (by its `type` and `ctx`), and whether it points at a key."""
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
-    name = error["loc"][-1] if error["loc"] else ""
+    name = str(error["loc"][-1]) if error["loc"] else ""
     if kind == "extra_forbidden":
-        return f"unknown key '{name}'{_did_you_mean(str(name), _ALL_KEYS)}", True
+        return _unknown_key(name), True
     if kind == "missing":
-        return f"missing required key '{name}'", False
-    if kind == "literal_error":
-        return f"'{value}' is not one of {_expected_list(ctx)}", False
+        return msg("pack.key.missing", key=name), False
+    if kind in ("literal_error", "enum"):
+        return msg("pack.value.choice", value=_shown(value), choices=_choices(ctx), hint=_hint(value)), False
     if kind == "union_tag_invalid":
-        return f"kind '{ctx.get('tag')}' is not one of {', '.join(RULE_KINDS)}", False
+        return msg("pack.kind.unknown", value=_shown(ctx.get("tag")), choices=list(RULE_KINDS)), False
     if kind in ("value_error", "assertion_error"):
-        return str(error["msg"]).removeprefix("Value error, "), False
-    if kind == "string_pattern_mismatch":
-        return f"'{value}' is not a valid id: use lower-case letters, digits, '-' and '_'", False
-    message = str(error["msg"])
-    message = message[0].lower() + message[1:]
-    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-    return f"{message}, got {shown}", False
+        return _from_validator(error), False
+    code = _TYPE_CODES.get(kind)
+    if code is None:
+        return msg("pack.value.invalid", value=_shown(value), type=kind), False
+    limits = {key: number(ctx[key]) for key in ("ge", "gt", "le", "lt", "min_length", "max_length") if key in ctx}
+    return msg(code, value=_shown(value), hint=_hint(value) or _list_hint(kind, value), **limits), False
+
+
+def _list_hint(kind: str, value: Any) -> Message | str:
+    """`-id: a` (no space after the dash) makes a mapping where a list was meant."""
+    if kind == "list_type" and isinstance(value, dict) and any(str(k).startswith("-") for k in value):
+        return msg("pack.hint.dash_space")
+    return ""
 
 
 def validation_problems(err: ValidationError, doc: LocatedDoc, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
@@ -170,12 +277,10 @@ def read_document(path: Path) -> _Document:
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise PackError(Problem(Location(shown), f"cannot read pack: {err.strerror or err}")) from None
+        raise PackError(Problem(Location(shown), msg("pack.unreadable", reason=os_reason(err)))) from None
     located = load_located(shown, raw)
     if not isinstance(located.data, dict):
-        raise PackError(
-            Problem(located.where(()), "a pack is a mapping with keys pack, version, title, categories, rules")
-        )
+        raise PackError(Problem(located.where(()), msg("pack.not_mapping")))
     try:
         model = PackDocument.model_validate(located.data)
     except ValidationError as err:
@@ -249,8 +354,7 @@ def _merge_into(merged: _Merged, base: _Merged) -> None:
             raise PackError(
                 Problem(
                     first.doc.where(("rules", first.index, "id")),
-                    f"rule '{rid}' reaches this pack twice, changed differently on the two ways (an "
-                    "'overrides:' in one of the packs combined); change it in one pack that extends both",
+                    msg("pack.rule_two_ways", rule=rid),
                     dotted(("rules", first.index, "id")),
                 )
             )
@@ -258,7 +362,7 @@ def _merge_into(merged: _Merged, base: _Merged) -> None:
             raise PackError(
                 Problem(
                     entry.doc.where(("rules", entry.index, "id")),
-                    f"rule id '{rid}' is defined twice (also at {first.doc.where(('rules', first.index, 'id'))})",
+                    msg("pack.rule_twice", rule=rid, at=str(first.doc.where(("rules", first.index, "id"))), hint=""),
                     dotted(("rules", entry.index, "id")),
                 )
             )
@@ -278,10 +382,10 @@ def _resolve(path: Path, stack: tuple[Path, ...]) -> _Merged:
         try:
             base_path = find_pack(ref, path.parent)
         except UsageError as err:
-            raise PackError(Problem(where, str(err), dotted(("extends", i)))) from None
+            raise PackError(Problem(where, err.message, dotted(("extends", i)))) from None
         if base_path in (*stack, path):
             chain = " -> ".join(_display(p) for p in (*stack, path, base_path))
-            raise PackError(Problem(where, f"extends cycle: {chain}", dotted(("extends", i))))
+            raise PackError(Problem(where, msg("pack.extends_cycle", chain=chain), dotted(("extends", i))))
         if base_path in merged.seen:
             continue
         _merge_into(merged, _resolve(base_path, (*stack, path)))
@@ -290,11 +394,15 @@ def _resolve(path: Path, stack: tuple[Path, ...]) -> _Merged:
         merged.category_docs[cid] = located
     for rid, patch in model.overrides.items():
         if rid not in merged.rules:
-            known = ", ".join(merged.rules) or "none"
             raise PackError(
                 Problem(
                     located.where(("overrides", rid), key=True),
-                    f"overrides unknown rule '{rid}'{_did_you_mean(rid, list(merged.rules))}; inherited: {known}",
+                    msg(
+                        "pack.override_unknown",
+                        rule=rid,
+                        hint=_did_you_mean(rid, list(merged.rules)),
+                        known=list(merged.rules) or msg("pack.shown.none"),
+                    ),
                     dotted(("overrides", rid)),
                 )
             )
@@ -302,12 +410,16 @@ def _resolve(path: Path, stack: tuple[Path, ...]) -> _Merged:
     for i, rule in enumerate(model.rules):
         if rule.id in merged.rules:
             first = merged.rules[rule.id]
-            hint = " (inherited: change it under 'overrides:')" if first.doc is not located else ""
+            hint = msg("pack.hint.inherited") if first.doc is not located else ""
             raise PackError(
                 Problem(
                     located.where(("rules", i, "id")),
-                    f"rule id '{rule.id}' is defined twice (also at "
-                    f"{first.doc.where(('rules', first.index, 'id'))}){hint}",
+                    msg(
+                        "pack.rule_twice",
+                        rule=rule.id,
+                        at=str(first.doc.where(("rules", first.index, "id"))),
+                        hint=hint,
+                    ),
                     dotted(("rules", i, "id")),
                 )
             )
@@ -326,7 +438,7 @@ def _reference_problems(merged: _Merged) -> list[Problem]:
     problems = [
         Problem(
             merged.category_docs[cid].where(("categories", cid)),
-            "missing required key 'label'",
+            msg("pack.key.missing", key="label"),
             dotted(("categories", cid)),
         )
         for cid, cat in merged.categories.items()
@@ -344,7 +456,7 @@ def _reference_problems(merged: _Merged) -> list[Problem]:
                 problems.append(
                     Problem(
                         entry.doc.where(path),
-                        f"unknown category '{cid}'{_did_you_mean(cid, known)}",
+                        msg("pack.category_unknown", category=cid, hint=_did_you_mean(cid, known)),
                         dotted(path),
                     )
                 )
@@ -363,9 +475,8 @@ def _points_problems(merged: _Merged) -> list[Problem]:
         if entry.rule.points is None:
             path: tuple[str | int, ...] = ("rules", entry.index, "id")
             where = entry.doc.where(path)
-            message = say(
+            message = msg(
                 "assess.points_missing",
-                "en",
                 rule=entry.rule.id,
                 example=example.rule.id,
                 at=str(example.doc.where(("rules", example.index, "points"))),

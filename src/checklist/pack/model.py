@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from checklist.text import fold, say
+from checklist.text import fold, msg
 
 Every = Literal["week", "month", "quarter", "half", "year"]
 Severity = Literal["high", "medium", "low"]
@@ -59,11 +59,11 @@ def keyword_parts(keyword: str) -> tuple[str, ...]:
 def _valid_keyword(keyword: str) -> str:
     parts = keyword_parts(keyword)
     if parts == ("",):
-        raise ValueError(say("pack.keyword.empty", "en"))
+        raise ValueError(msg("pack.keyword.empty"))
     if "" in parts:
-        raise ValueError(say("pack.keyword.gap", "en", keyword=keyword))
+        raise ValueError(msg("pack.keyword.gap", keyword=keyword))
     if len(parts) > MAX_KEYWORD_PARTS:
-        raise ValueError(say("pack.keyword.parts", "en", keyword=keyword, most=MAX_KEYWORD_PARTS))
+        raise ValueError(msg("pack.keyword.parts", keyword=keyword, most=MAX_KEYWORD_PARTS))
     return keyword
 
 
@@ -98,12 +98,12 @@ class Category(Strict):
 def _month_day(text: str) -> tuple[int, int]:
     match = _MONTH_DAY.match(text)
     if not match:
-        raise ValueError(f"'{text}' is not a month-day like '12-01'")
+        raise ValueError(msg("pack.rule.month_day", text=text))
     month, day = int(match[1]), int(match[2])
     try:
         dt.date(2024, month, day)  # 2024 is a leap year, so 02-29 is allowed
     except ValueError:
-        raise ValueError(f"'{text}' is not a day of the year") from None
+        raise ValueError(msg("pack.rule.day_of_year", text=text)) from None
     return month, day
 
 
@@ -137,9 +137,9 @@ class Window(Strict):
             self.by_day is not None,
         ]
         if sum(forms) != 1:
-            raise ValueError("give exactly one of from/to, first_days, last_days, by_day")
+            raise ValueError(msg("pack.rule.one_of", keys=["from/to", "first_days", "last_days", "by_day"]))
         if forms[0] and (self.from_ is None or self.to is None):
-            raise ValueError("'from' and 'to' go together")
+            raise ValueError(msg("pack.rule.from_to"))
         return self
 
     @property
@@ -154,7 +154,7 @@ def _ratio(value: Any) -> Any:
         try:
             return float(Fraction(value.replace(" ", "")))
         except (ValueError, ZeroDivisionError):
-            raise ValueError(f"'{value}' is not a fraction like '2/3'") from None
+            raise ValueError(msg("pack.rule.fraction", text=value)) from None
     return value
 
 
@@ -186,12 +186,12 @@ class Condition(Strict):
     def _one_form(self) -> Condition:
         forms = [self.filled is not None, self.field is not None, self.ratio is not None]
         if sum(forms) != 1:
-            raise ValueError("give exactly one of filled, field, ratio")
+            raise ValueError(msg("pack.rule.one_of", keys=["filled", "field", "ratio"]))
         tests = [self.at_least, self.at_most, self.equals, self.contains]
         if self.field is not None and all(t is None for t in tests):
-            raise ValueError("'field' needs at_least, at_most, equals or contains")
+            raise ValueError(msg("pack.rule.field_test"))
         if self.field is None and any(t is not None for t in tests):
-            raise ValueError("at_least/at_most/equals/contains belong to a 'field' condition")
+            raise ValueError(msg("pack.rule.test_field"))
         return self
 
 
@@ -215,7 +215,7 @@ class RuleBase(Strict):
     @model_validator(mode="after")
     def _deduct_needs_points(self) -> RuleBase:
         if self.deduct is not None and self.points is None:
-            raise ValueError("'deduct' needs 'points'")
+            raise ValueError(msg("pack.rule.deduct_points"))
         return self
 
 
@@ -226,7 +226,7 @@ class _HasCategories(RuleBase):
     @model_validator(mode="after")
     def _one_category_form(self) -> _HasCategories:
         if (self.category is None) == (self.categories is None):
-            raise ValueError("give exactly one of category, categories")
+            raise ValueError(msg("pack.rule.one_of", keys=["category", "categories"]))
         return self
 
     @property
@@ -254,15 +254,15 @@ class FrequencyRule(_HasCategories):
     @model_validator(mode="after")
     def _thresholds(self) -> FrequencyRule:
         if self.exactly is not None and (self.at_least is not None or self.at_most is not None):
-            raise ValueError("'exactly' excludes at_least and at_most")
+            raise ValueError(msg("pack.rule.exactly_alone"))
         if self.exactly is None and self.at_least is None and self.at_most is None:
-            raise ValueError("give at_least, at_most or exactly")
+            raise ValueError(msg("pack.rule.amount"))
         if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
-            raise ValueError("at_least is greater than at_most")
+            raise ValueError(msg("pack.rule.least_most"))
         if self.window is not None and self.window.month_days is not None and self.every != "year":
-            raise ValueError("calendar-day windows (from/to) belong to every: year; use first_days/last_days/by_day")
+            raise ValueError(msg("pack.rule.window_year"))
         if self.roles is not None and self.per != "person":
-            raise ValueError("'roles' needs per: person")
+            raise ValueError(msg("pack.rule.roles_person"))
         return self
 
     @property
@@ -294,7 +294,7 @@ class ResponseRule(RuleBase):
     @model_validator(mode="after")
     def _one_bound(self) -> ResponseRule:
         if (self.within_days is None) == (self.within_hours is None):
-            raise ValueError("give exactly one of within_days, within_hours")
+            raise ValueError(msg("pack.rule.one_of", keys=["within_days", "within_hours"]))
         return self
 
     @property
@@ -314,7 +314,7 @@ class PrecedenceRule(RuleBase):
     @model_validator(mode="after")
     def _order(self) -> PrecedenceRule:
         if self.at_most_days_before is not None and self.at_most_days_before < self.at_least_days_before:
-            raise ValueError("at_most_days_before is less than at_least_days_before")
+            raise ValueError(msg("pack.rule.days_order"))
         return self
 
     @property

@@ -310,6 +310,176 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pack.yaml": ("不是有效的 YAML:{detail}", "not valid YAML: {detail}"),
     "pack.too_deep": ("嵌套层数过多,无法读取(是否有成串的 [ 或 {{?)", "nested too deeply to read (a run of [ or {{?)"),
     "pack.bad_value": ("有一个值无法读取:{detail}", "a value cannot be read: {detail}"),
+    # finding and reading a pack file (checklist.pack.loader, checklist.pack.yamlsrc)
+    "pack.not_found": (
+        "找不到规则包“{ref}”:既没有这个文件,也不是内置规则包({shipped:all})",
+        "no rule pack '{ref}': not a file, nor a shipped pack ({shipped:all})",
+    ),
+    "pack.unreadable": ("无法读取规则包:{reason}", "cannot read pack: {reason}"),
+    "pack.not_utf8": (
+        "不是 UTF-8 文本(字节 0x{byte});请将规则包另存为 UTF-8 编码",
+        "not UTF-8 text (byte 0x{byte}); save the pack as UTF-8",
+    ),
+    "pack.too_big": ("规则包有 {size} 字节,超过上限 {most} 字节", "pack is {size} bytes; the limit is {most}"),
+    "pack.empty": (
+        "规则包是空的:应包含 pack、version、rules 等键",
+        "empty pack: expected a mapping with keys pack, version, rules",
+    ),
+    "pack.not_mapping": (
+        "规则包应由“键: 值”组成,包含 pack、version、title、categories、rules 等键",
+        "a pack is a mapping with keys pack, version, title, categories, rules",
+    ),
+    "pack.aliases_many": (
+        "文档被拒绝:别名(*)超过 {most} 个(别名炸弹?)",
+        "document rejected: more than {most} aliases (alias bomb?)",
+    ),
+    "pack.aliases_far": (
+        "文档被拒绝:别名(*)展开后过大(别名炸弹?)",
+        "document rejected: aliases expand too far (alias bomb?)",
+    ),
+    "pack.control_char": ("有控制字符 {char},规则包中不能有", "a control character {char}, which a pack cannot hold"),
+    "pack.duplicate_key": ("键“{key}”重复出现", "duplicate key '{key}'"),
+    "pack.yaml_syntax": ("YAML 语法错误:{detail}{hint}", "YAML syntax error: {detail}{hint}"),
+    "pack.yaml.no_colon": ("找不到应有的冒号“:”", "could not find expected ':'"),
+    "pack.yaml.colon_here": (
+        "此处不能出现“键: 值”(缩进不对,或文字中的“: ”需加引号)",
+        "mapping values are not allowed here (wrong indentation, or a ': ' in text that needs quotes)",
+    ),
+    "pack.yaml.tab": ("有制表符(Tab);YAML 只能用空格缩进", "a tab character; YAML indents with spaces only"),
+    "pack.yaml.bracket": ("方括号“[”没有闭合,或缺少逗号", "a '[' is not closed, or a comma is missing"),
+    "pack.yaml.brace": ("花括号“{{”没有闭合,或缺少逗号", "a '{{' is not closed, or a comma is missing"),
+    "pack.yaml.quote": ("引号没有闭合", "a quote is not closed"),
+    "pack.yaml.alias": ("引用了未定义的别名(*)", "an alias (*) that is not defined"),
+    "pack.yaml.indent": (
+        "缩进不对,找不到应有的键或列表项",
+        "wrong indentation: an expected key or list item is missing",
+    ),
+    "pack.yaml.anchor": ("锚点(&)重复定义", "an anchor (&) is defined twice"),
+    "pack.yaml.token": ("有不能出现在此处的字符", "a character that cannot start anything here"),
+    "pack.yaml.escape": ("双引号中有无效的转义符(\\)", "an unknown escape (\\) in double quotes"),
+    "pack.yaml.other": ("{detail}", "{detail}"),
+    "pack.hint.wide_colon": (
+        "。本行用了全角冒号“：”,YAML 要用半角冒号“:”加一个空格",
+        "; the line has a full-width colon '：', YAML needs ':' and a space",
+    ),
+    "pack.hint.wide_space": (
+        "。本行用了全角空格,YAML 缩进要用半角空格",
+        "; the line has a full-width space, YAML indents with ordinary spaces",
+    ),
+    "pack.hint.dash_space": (
+        "(列表项的“-”后要有一个空格)",
+        " (a list item needs a space after its '-')",
+    ),
+    "pack.hint.did_you_mean": ("(是否应为“{word}”?)", " (did you mean '{word}'?)"),
+    "pack.hint.write_as": ("(应写作 {word})", " (write {word})"),
+    "pack.hint.inherited": (
+        "(继承来的规则,请在 overrides: 下修改)",
+        " (inherited: change it under 'overrides:')",
+    ),
+    # what a pack says, checked (pydantic error types -> sentences; checklist.pack.loader._describe)
+    "pack.shown.text": ("“{text}”", "'{text}'"),
+    "pack.shown.plain": ("{text}", "{text}"),
+    "pack.shown.nothing": ("空值", "nothing"),
+    "pack.shown.mapping": ("一组“键: 值”", "a mapping"),
+    "pack.shown.list": ("一个列表", "a list"),
+    "pack.shown.none": ("无", "none"),
+    "pack.key.unknown": ("未知的键“{key}”{hint}", "unknown key '{key}'{hint}"),
+    "pack.key.missing": ("缺少必填的键“{key}”", "missing required key '{key}'"),
+    "pack.value.choice": (
+        "{value}不是可选值,可选:{choices:all}{hint}",
+        "{value} is not one of {choices:all}{hint}",
+    ),
+    "pack.kind.unknown": ("规则类型 kind 为{value},可选:{choices:all}", "kind {value} is not one of {choices:all}"),
+    "pack.kind.missing": ("缺少规则类型 kind", "the rule has no kind"),
+    "pack.value.whole": ("应为整数,而不是{value}{hint}", "should be a whole number, got {value}{hint}"),
+    "pack.value.number": ("应为数字,而不是{value}{hint}", "should be a number, got {value}{hint}"),
+    "pack.value.bool": ("应为 true 或 false,而不是{value}{hint}", "should be true or false, got {value}{hint}"),
+    "pack.value.text": ("应为文字,而不是{value}{hint}", "should be text, got {value}{hint}"),
+    "pack.value.list": (
+        "应为列表(写作 [甲, 乙],或逐行以“- ”开头),而不是{value}{hint}",
+        "should be a list ([a, b], or lines starting with '- '), got {value}{hint}",
+    ),
+    "pack.value.mapping": (
+        "应为一组“键: 值”,而不是{value}{hint}",
+        "should be a mapping (key: value), got {value}{hint}",
+    ),
+    "pack.value.date": (
+        "应为日期(如 2024-03-31),而不是{value}{hint}",
+        "should be a date like 2024-03-31, got {value}{hint}",
+    ),
+    "pack.value.ge": ("应不小于 {ge},而不是{value}{hint:hide}", "should be at least {ge}, got {value}{hint:hide}"),
+    "pack.value.gt": ("应大于 {gt},而不是{value}{hint:hide}", "should be greater than {gt}, got {value}{hint:hide}"),
+    "pack.value.le": ("应不大于 {le},而不是{value}{hint:hide}", "should be at most {le}, got {value}{hint:hide}"),
+    "pack.value.lt": ("应小于 {lt},而不是{value}{hint:hide}", "should be less than {lt}, got {value}{hint:hide}"),
+    "pack.value.too_short": (
+        "至少要有 {min_length} 项{value:hide}{hint:hide}",
+        "needs at least {min_length} item(s){value:hide}{hint:hide}",
+    ),
+    "pack.value.too_long": (
+        "至多只能有 {max_length} 项{value:hide}{hint:hide}",
+        "has more than {max_length} item(s){value:hide}{hint:hide}",
+    ),
+    "pack.value.text_short": (
+        "至少要有 {min_length} 个字{value:hide}{hint:hide}",
+        "needs at least {min_length} character(s){value:hide}{hint:hide}",
+    ),
+    "pack.value.text_long": (
+        "至多 {max_length} 个字,{value}太长{hint:hide}",
+        "at most {max_length} character(s); {value} is longer{hint:hide}",
+    ),
+    "pack.value.id": (
+        "{value}不是有效的标识:只能用小写英文字母、数字、“-”和“_”{hint:hide}",
+        "{value} is not a valid id: use lower-case letters, digits, '-' and '_'{hint:hide}",
+    ),
+    "pack.value.huge_number": ("数字有 {digits} 位,太长,无法读取", "a number of {digits} digits is too long to read"),
+    "pack.value.bad_date": ("“{text}”不是有效的日期", "'{text}' is not a valid date"),
+    "pack.value.invalid": ("{value}不符合要求({type})", "{value} is not valid here ({type})"),
+    # combining packs (extends, overrides)
+    "pack.rule_twice": (
+        "规则标识“{rule}”重复定义(另见 {at}){hint}",
+        "rule id '{rule}' is defined twice (also at {at}){hint}",
+    ),
+    "pack.rule_two_ways": (
+        "规则“{rule}”经两条途径进入本规则包,两处的修改不同(某个规则包的 overrides:);请在一个同时继承两者的规则包中修改",
+        "rule '{rule}' reaches this pack twice, changed differently on the two ways (an 'overrides:' in one of "
+        "the packs combined); change it in one pack that extends both",
+    ),
+    "pack.extends_cycle": ("extends 循环引用:{chain}", "extends cycle: {chain}"),
+    "pack.override_unknown": (
+        "overrides 修改的规则“{rule}”不存在{hint};继承来的规则:{known}",
+        "overrides unknown rule '{rule}'{hint}; inherited: {known}",
+    ),
+    "pack.category_unknown": ("未定义的类别“{category}”{hint}", "unknown category '{category}'{hint}"),
+    # rule checks (checklist.pack.model validators; raised as ValueError(Message), shown by the loader)
+    "pack.rule.month_day": ("“{text}”不是“月-日”形式(如 '12-01')", "'{text}' is not a month-day like '12-01'"),
+    "pack.rule.day_of_year": ("“{text}”不是一年中的日子", "'{text}' is not a day of the year"),
+    "pack.rule.one_of": ("{keys:all}只能给出其中一个", "give exactly one of {keys:all}"),
+    "pack.rule.from_to": ("from 和 to 须同时给出", "'from' and 'to' go together"),
+    "pack.rule.fraction": ("“{text}”不是分数(如 '2/3')", "'{text}' is not a fraction like '2/3'"),
+    "pack.rule.field_test": (
+        "给了 field 就要给出 at_least、at_most、equals 或 contains",
+        "'field' needs at_least, at_most, equals or contains",
+    ),
+    "pack.rule.test_field": (
+        "at_least、at_most、equals、contains 只用于 field 条件",
+        "at_least/at_most/equals/contains belong to a 'field' condition",
+    ),
+    "pack.rule.deduct_points": ("给了 deduct(扣分)就要给出 points(分值)", "'deduct' needs 'points'"),
+    "pack.rule.exactly_alone": (
+        "给了 exactly 就不能再给 at_least 或 at_most",
+        "'exactly' excludes at_least and at_most",
+    ),
+    "pack.rule.amount": ("须给出 at_least、at_most 或 exactly(次数要求)", "give at_least, at_most or exactly"),
+    "pack.rule.least_most": ("at_least 大于 at_most", "at_least is greater than at_most"),
+    "pack.rule.window_year": (
+        "按日期的时间窗(from/to)只用于 every: year;其他周期请用 first_days、last_days 或 by_day",
+        "calendar-day windows (from/to) belong to every: year; use first_days/last_days/by_day",
+    ),
+    "pack.rule.roles_person": ("给了 roles 就要写 per: person", "'roles' needs per: person"),
+    "pack.rule.days_order": (
+        "at_most_days_before 小于 at_least_days_before",
+        "at_most_days_before is less than at_least_days_before",
+    ),
     # explain: one sentence per rule, what it asks for (checklist.pack.explain; docs/catalogue.md)
     "explain.any_category": ("所有类别", "any category"),
     "explain.severity.high": ("高", "high"),
