@@ -421,11 +421,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "pack.value.text_short": (
         "至少要有 {min_length} 个字{value:hide}{hint:hide}",
-        "needs at least {min_length} character(s){value:hide}{hint:hide}",
+        "needs at least {min_length} characters{value:hide}{hint:hide}",
     ),
     "pack.value.text_long": (
         "至多 {max_length} 个字,{value}太长{hint:hide}",
-        "at most {max_length} character(s); {value} is longer{hint:hide}",
+        "should have at most {max_length} characters; {value} is longer{hint:hide}",
     ),
     "pack.value.id": (
         "{value}不是有效的标识:只能用小写英文字母、数字、“-”和“_”{hint:hide}",
