@@ -18,12 +18,7 @@ from checklist.text import msg
 
 def add(sub: argparse._SubParsersAction, h: o.Help) -> None:
     p = sub.add_parser("bulletin", help=h("bulletin"), description=h("bulletin"))
-    o.add_ledger(p, h)
-    o.add_year(p, h)
-    p.add_argument("--from", dest="date_from", metavar="D", help=h("from"))
-    p.add_argument("--to", dest="date_to", metavar="D", help=h("to"))
-    o.add_as_of(p, h)
-    o.add_side(p, h)
+    o.add_evaluation(p, h, span=True, unit_filter=False)
     o.add_output(p, h, "bulletin_output")
     o.add_lang(p, h)
     p.set_defaults(

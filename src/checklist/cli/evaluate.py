@@ -24,13 +24,7 @@ def add(sub: argparse._SubParsersAction, h: o.Help) -> None:
 def evaluate_options(p: argparse.ArgumentParser, h: o.Help) -> None:
     from checklist.render import formats
 
-    o.add_ledger(p, h)
-    o.add_year(p, h)
-    p.add_argument("--from", dest="date_from", metavar="D", help=h("from"))
-    p.add_argument("--to", dest="date_to", metavar="D", help=h("to"))
-    o.add_as_of(p, h)
-    o.add_units_filter(p, h)
-    o.add_side(p, h)
+    o.add_evaluation(p, h, span=True)
     o.add_format(p, h, formats())
     o.add_output(p, h)
     o.add_lang(p, h)

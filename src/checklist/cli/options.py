@@ -18,6 +18,7 @@ from checklist.text import msg, say
 if TYPE_CHECKING:
     from checklist.ledger import Ledger
     from checklist.pack.model import Pack
+    from checklist.result import Result
 
 DEFAULT_PACK = "ideology-responsibility"
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -104,6 +105,29 @@ def read_log(args: argparse.Namespace) -> Ledger:
         year=getattr(args, "year", None),
         empty_ok=bool(getattr(args, "units", None)),
     )
+
+
+def add_evaluation(p: argparse.ArgumentParser, h: Help, *, span: bool = False, unit_filter: bool = True) -> None:
+    """What every command that evaluates a ledger takes, in this order: LOG... (add_ledger), --year
+    (with --from/--to when `span`), --as-of, --unit (unless not `unit_filter`), --roster/--units/--waivers."""
+    add_ledger(p, h)
+    add_year(p, h)
+    if span:
+        p.add_argument("--from", dest="date_from", metavar="D", help=h("from"))
+        p.add_argument("--to", dest="date_to", metavar="D", help=h("to"))
+    add_as_of(p, h)
+    if unit_filter:
+        add_units_filter(p, h)
+    add_side(p, h)
+
+
+def evaluated(
+    args: argparse.Namespace, pack: Pack, ledger: Ledger, *, year: int | None, as_of: dt.date | None
+) -> Result:
+    """The evaluation of `ledger` by `pack` for --unit with the side inputs (add_evaluation's options)."""
+    from checklist.engine import evaluate
+
+    return evaluate(pack, ledger, year=year, as_of=as_of, units=args.unit, **side_inputs(args))
 
 
 def add_year(p: argparse.ArgumentParser, h: Help, name: str = "year") -> None:

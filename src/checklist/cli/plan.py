@@ -17,11 +17,7 @@ def add(sub: argparse._SubParsersAction, h: o.Help) -> None:
 
 
 def plan_options(p: argparse.ArgumentParser, h: o.Help) -> None:
-    o.add_ledger(p, h)
-    o.add_year(p, h)
-    o.add_as_of(p, h)
-    o.add_units_filter(p, h)
-    o.add_side(p, h)
+    o.add_evaluation(p, h)
     p.add_argument("--ledger", metavar="XLSX", help=h("plan_ledger"))
     p.add_argument("--deadline", metavar="DATE|+N", help=h("deadline"))
     o.add_output(p, h, "plan_output")
@@ -40,7 +36,6 @@ def checked(args: argparse.Namespace) -> None:
 
 
 def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.engine import evaluate
     from checklist.rectify import parse_deadline
     from checklist.workflow.plan import read_plan, update_plan, write_plan
 
@@ -50,7 +45,7 @@ def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     ledger = o.read_log(args)
     existing = read_plan(args.ledger) if args.ledger else []
     as_of = o.day(args.as_of, "--as-of") if args.as_of else None
-    result = evaluate(pack, ledger, year=args.year, as_of=as_of, units=args.unit, **o.side_inputs(args))
+    result = o.evaluated(args, pack, ledger, year=args.year, as_of=as_of)
     lang = o.lang_of(args)
     changes = update_plan(result, existing, lang, deadline)
     write_output(write_plan(changes.items, lang), args.output, out)

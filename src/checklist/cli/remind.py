@@ -16,11 +16,7 @@ def add(sub: argparse._SubParsersAction, h: o.Help) -> None:
 
 
 def remind_options(p: argparse.ArgumentParser, h: o.Help) -> None:
-    o.add_ledger(p, h)
-    o.add_year(p, h)
-    o.add_as_of(p, h)
-    o.add_units_filter(p, h)
-    o.add_side(p, h)
+    o.add_evaluation(p, h)
     o.add_within(p, h, default=30)
     p.add_argument("--format", choices=["table", "json"], default="table", help=h("format"))
     o.add_lang(p, h)
@@ -28,7 +24,6 @@ def remind_options(p: argparse.ArgumentParser, h: o.Help) -> None:
 
 
 def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.engine import evaluate
     from checklist.periods import fiscal_year_of
     from checklist.workflow.remind import reminder_rows
 
@@ -36,7 +31,7 @@ def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     pack = o.load_rules(args)
     ledger = o.read_log(args)
     year = args.year if args.year is not None else fiscal_year_of(as_of, pack.calendar.year_start_month)
-    result = evaluate(pack, ledger, year=year, as_of=as_of, units=args.unit, **o.side_inputs(args))
+    result = o.evaluated(args, pack, ledger, year=year, as_of=as_of)
     lang = o.lang_of(args)
     titles = {r["id"]: (r.get("title_en") or r["title"]) if lang == "en" else r["title"] for r in result.rules}
     rows = reminder_rows(result, int(args.within), titles)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from checklist.errors import ChecklistError, InputError, UsageError
+from checklist.rectify.sheet import FIELDS as SHEET_FIELDS
 from checklist.result import Finding, Result
 from checklist.serve.uploads import safe_name
 from checklist.text import say
@@ -348,20 +349,9 @@ def bulletin_bytes(result: Result, lang: str) -> bytes:
 # ---------------------------------------------------------------- 整改台账 (对账销号 by workflow/plan.py)
 
 
-PLAN_FIELDS = (
-    "item",
-    "unit",
-    "rule",
-    "period",
-    "problem",
-    "measure",
-    "owner",
-    "deadline",
-    "status",
-    "closed_on",
-    "closed_by",
-    "notes",
-)
+# The 整改台账 columns (checklist.rectify.sheet, the one definition) as the database keeps them: the
+# rule id instead of its title (职责) and no severity, both of which follow the pack.
+PLAN_FIELDS = tuple("rule" if name == "duty" else name for name in SHEET_FIELDS if name != "severity")
 IN_PROGRESS = "整改中"
 
 
