@@ -11,9 +11,10 @@ from tabulate import tabulate
 
 from checklist.engine.match import category_masks, suggest
 from checklist.ledger import Ledger, arrays
+from checklist.ledger.model import TableRead
 from checklist.pack.model import Pack
 from checklist.render.words import notice_line
-from checklist.text import say, template
+from checklist.text import Message, msg, say, template
 from checklist.text.catalogue import CATALOGUE
 
 
@@ -31,10 +32,11 @@ def ledger_summary(ledger: Ledger, pack: Pack) -> dict:
     for activity, row in zip(activities, rows, strict=True):
         first_rows.setdefault(activity, []).append(row)
     units = Counter(arrays.pylist(table["unit"]))
+    several = len(ledger.tables) > 1
     return {
         "source": ledger.source,
         "format": ledger.kind,
-        "header_row": ledger.header_row,
+        "header_row": None if several else ledger.header_row,  # each table's own is in `tables`
         "columns": ledger.columns,
         "rows": ledger.rows,
         "usable": table.num_rows,
@@ -51,7 +53,36 @@ def ledger_summary(ledger: Ledger, pack: Pack) -> dict:
         ],
         "rejected_rows": [r.model_dump() for r in ledger.rejected],
         "warnings": [n.model_dump() for n in ledger.notices],
+        "tables": table_summaries(ledger, matched),
     }
+
+
+def table_summaries(ledger: Ledger, matched: np.ndarray) -> list[dict]:
+    """Each table read (a file, or a sheet of a workbook): its header row, the columns recognised,
+    its unit(s) and where they came from, and its own rows = matched + unmatched + rejected."""
+    units = ledger.table["unit"]
+    out = []
+    for info, rows in zip(ledger.tables, ledger.table_rows(), strict=True):
+        hit = int(matched[rows].sum())
+        usable = len(rows)
+        out.append(
+            {
+                "file": info.file,
+                "sheet": info.sheet,
+                "format": info.kind,
+                "header_row": info.header_row,
+                "columns": info.columns,
+                "units": dict(sorted(Counter(arrays.pylist(units, rows)).items())),
+                "unit_source": None if info.unit_source is None else info.unit_source.code,
+                "unit_source_text": None if info.unit_source is None else info.unit_source.text("en"),
+                "rows": info.rows,
+                "matched": hit,
+                "unmatched": usable - hit,
+                "rejected": info.rejected,
+                "blank_rows_skipped": info.blank_rows,
+            }
+        )
+    return out
 
 
 def ledger_report(ledger: Ledger, pack: Pack, fmt: str = "table", lang: str = "zh") -> str:
@@ -59,7 +90,12 @@ def ledger_report(ledger: Ledger, pack: Pack, fmt: str = "table", lang: str = "z
     s = ledger_summary(ledger, pack)
     if fmt == "json":
         return json.dumps(s, ensure_ascii=False, indent=2) + "\n"
-    lines = [*_counts(s, lang), "", *_tables(s, pack, lang)]
+    lines = _counts(s, lang)
+    if len(s["tables"]) > 1:
+        lines.append(say("log.tables", lang))
+        for t, info in zip(s["tables"], ledger.tables, strict=True):
+            lines += ["  " + line for line in _table_lines(t, info, lang)]
+    lines += ["", *_tables(s, pack, lang)]
     if s["unmatched_types"]:
         lines += ["", say("log.unmatched", lang)]
         for u in s["unmatched_types"]:
@@ -77,14 +113,58 @@ def ledger_report(ledger: Ledger, pack: Pack, fmt: str = "table", lang: str = "z
 
 def _counts(s: dict, lang: str) -> list[str]:
     dates = s["date_range"]
-    columns = [say("log.column", lang, field=field_word(k, lang), header=v) for k, v in s["columns"].items()]
-    return [
-        say("log.source", lang, source=s["source"], format=s["format"], header_row=s["header_row"]),
-        say("log.accounting", lang, **{k: s[k] for k in ("rows", "matched", "unmatched", "rejected")})
-        + say("log.blank", lang, blank=s["blank_rows_skipped"]),
+    tables = s["tables"]
+    if len(tables) > 1:
+        files = len({t["file"] for t in tables})
+        head = say("log.sources", lang, source=s["source"], files=files, tables=len(tables))
+    else:
+        head = say("log.source", lang, source=s["source"], format=s["format"], header_row=s["header_row"])
+    lines = [
+        head,
+        _accounting(s, s["blank_rows_skipped"], lang),
         say("log.dates", lang, first=dates[0], last=dates[1]) if dates else say("log.no_dates", lang),
-        say("log.columns", lang, columns=columns),
     ]
+    # with several tables each names its own columns (below): their headers need not agree
+    return lines if len(tables) > 1 else [*lines, _columns(s["columns"], lang)]
+
+
+def _accounting(counts: dict, blank: int, lang: str) -> str:
+    return say("log.accounting", lang, **{k: counts[k] for k in ("rows", "matched", "unmatched", "rejected")}) + (
+        say("log.blank", lang, blank=blank)
+    )
+
+
+def _columns(columns: dict[str, str], lang: str) -> str:
+    return say(
+        "log.columns",
+        lang,
+        columns=[say("log.column", lang, field=field_word(k, lang), header=v) for k, v in columns.items()],
+    )
+
+
+def _table_lines(t: dict, info: TableRead, lang: str) -> list[str]:
+    """One table of several: where it is, its header row and unit, its rows, its columns."""
+    name = say("log.table_sheet", lang, file=t["file"], sheet=t["sheet"]) if t["sheet"] else t["file"]
+    blank = t["blank_rows_skipped"]
+    counts = say("log.accounting", lang, **{k: t[k] for k in ("rows", "matched", "unmatched", "rejected")})
+    return [
+        name,
+        "  " + say("log.table_head", lang, header_row=t["header_row"], unit=_unit_words(t, info)),
+        "  " + counts + (say("log.blank", lang, blank=blank) if blank else ""),
+        "  " + _columns(t["columns"], lang),
+    ]
+
+
+def _unit_words(t: dict, info: TableRead) -> Message:
+    """Which unit a table's rows belong to, and from where: its unit column's values, or the one
+    unit its 填报单位 line, --unit-name or file name gave."""
+    if "unit" in t["columns"]:
+        units = list(t["units"])
+        code = "log.table_units" if units else "log.table_no_units"
+        return msg(code, header=t["columns"]["unit"], units=units)
+    if info.unit_source is None:
+        return msg("log.table_unit_plain", unit=info.unit or "")
+    return msg("log.table_unit", unit=info.unit or "", source=info.unit_source)
 
 
 def _tables(s: dict, pack: Pack, lang: str) -> list[str]:

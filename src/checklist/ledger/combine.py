@@ -70,6 +70,7 @@ def combine(parts: list[Part], *, several_files: bool, source: str) -> Ledger:
         parts=infos,
         several_files=several_files,
         part_blank=[lg.blank_rows for lg in ledgers],
+        tables=[t for lg in ledgers for t in lg.tables],
     )
 
 

@@ -24,7 +24,7 @@ from checklist.ledger.columns import NUMERIC, ColumnMap, load_mapping, map_colum
 from checklist.ledger.combine import Part, combine
 from checklist.ledger.dates import parse_when_column
 from checklist.ledger.hints import is_yearless, rows_above_header, unit_line, with_year, year_hint
-from checklist.ledger.model import NO_UNIT, Ledger, PartContext
+from checklist.ledger.model import NO_UNIT, Ledger, PartContext, TableRead
 from checklist.ledger.readers import RawTable, SheetTables, _cell_text, read_chunks, read_tables
 from checklist.ledger.sources import Source, from_bytes, from_paths, read_binary
 from checklist.notice import Notice, RejectedRow
@@ -345,7 +345,7 @@ def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledg
     if reasons:
         keep[list(reasons)] = False
     rows = raw.rows.to_numpy()
-    unit = _unit_source(raw, columns, context, options, notices)
+    unit, unit_source = _unit_source(raw, columns, context, options, notices)
     units = _rejected_units(raw, columns, list(reasons), unit)
     rejected = [_rejected(int(rows[i]), why, units.get(i)) for i, why in reasons.items()]
     rejected += [_rejected(r, why, None) for r, why in raw.unreadable]
@@ -354,17 +354,31 @@ def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledg
     rejected.sort(key=lambda r: r.row)
     mask = None if keep.all() else pa.array(keep)
     table = _build_table(raw, columns, mask, dates, minutes, activity, numeric, notices, unit)
+    headers = {f: columns.header_of(f) for f in columns.fields}
+    read = TableRead(
+        file=context.source.name,
+        sheet=context.sheet,
+        kind=context.kind,
+        header_row=raw.header_row,
+        columns=headers,
+        rows=table.num_rows + len(rejected),
+        rejected=len(rejected),
+        blank_rows=int(blank.sum()),
+        unit=unit,
+        unit_source=unit_source,
+    )
     return Ledger(
         source=file,
         kind=context.kind,
         table=table,
         rejected=rejected,
         notices=notices,
-        columns={f: columns.header_of(f) for f in columns.fields},
+        columns=headers,
         header_row=raw.header_row,
         blank_rows=int(blank.sum()),
         digest="",
         extra_columns=list(columns.extra),
+        tables=[read],
     )
 
 
@@ -414,23 +428,24 @@ def _with_years(
 
 def _unit_source(
     raw: RawTable, columns: ColumnMap, context: PartContext, options: ReadOptions, notices: list[Notice]
-) -> str | None:
-    """The unit of a table without a unit column: its 填报单位 line, else --unit-name, else the file name."""
+) -> tuple[str | None, Message | None]:
+    """The unit of a table without a unit column and where it was found: its 填报单位 line, else
+    --unit-name, else the file name; (None, None) when the table has a unit column."""
     if "unit" in columns.fields:
-        return None
+        return None, None
     file = context.source.shown
     line = unit_line(raw.preamble)
     if line is not None:
         notices.append(Notice.of("unit", "unit.from_line", file=file, unit=line.unit, label=line.label, row=line.row))
-        return line.unit
+        return line.unit, msg("unit.source.line", label=line.label, row=line.row)
     if options.unit_name:
         notices.append(Notice.of("unit", "unit.from_option", file=file, unit=options.unit_name))
-        return options.unit_name
+        return options.unit_name, msg("unit.source.option")
     if not context.named:
-        return NO_UNIT
+        return NO_UNIT, None
     unit = tidy(context.source.stem) or NO_UNIT
     notices.append(Notice.of("unit", "unit.from_file", file=file, unit=unit))
-    return unit
+    return unit, msg("unit.source.file")
 
 
 def _blank_rows(raw: RawTable, candidates: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from checklist.ledger.sources import Source
 from checklist.notice import Notice, RejectedRow, RowRef
+from checklist.text import Message
 
 NO_UNIT = "-"  # a row without a unit, when nothing names one
 PART = "_part"  # table column: which part (file or sheet) a row came from, when there are several
@@ -34,6 +35,23 @@ class PartInfo:
     prefix: str  # `FILE:` and/or `SHEET!` before the row number
 
 
+@dataclass(frozen=True)
+class TableRead:
+    """One table as it was read (a sheet of a workbook, a CSV or JSON Lines file): what `log check`
+    tells a clerk about each file of a folder."""
+
+    file: str  # the file's name, as row references give it (its path below the folder when names repeat)
+    sheet: str | None  # the sheet of a workbook; None for a CSV or JSON Lines file
+    kind: str
+    header_row: int
+    columns: dict[str, str]  # field -> the header it was read from, in this table
+    rows: int  # usable + rejected (blank rows excluded)
+    rejected: int
+    blank_rows: int
+    unit: str | None = None  # the one unit of a table without a unit column
+    unit_source: Message | None = None  # where that unit was found (填报单位 line, --unit-name, file name)
+
+
 @dataclass
 class Ledger:
     """Usable rows as an Arrow table plus the accounting of everything that was read.
@@ -57,6 +75,7 @@ class Ledger:
     parts: list[PartInfo] = field(default_factory=list)
     several_files: bool = False
     part_blank: list[int] = field(default_factory=list)  # blank rows of each part
+    tables: list[TableRead] = field(default_factory=list)  # each table read, in order (part i is tables[i])
 
     @property
     def rows(self) -> int:
@@ -95,6 +114,11 @@ class Ledger:
             return [(None, None, r) for r in rows]
         infos = [self.parts[p] for p in self._part_of(indices).tolist()]
         return [(i.file, i.sheet, f"{i.prefix}{r}") for i, r in zip(infos, rows, strict=True)]
+
+    def table_rows(self) -> list[np.ndarray]:
+        """For each table read (`tables`), the indices of its usable rows in `table`."""
+        part = self._part_of(np.arange(self.table.num_rows))
+        return [np.flatnonzero(part == p) for p in range(len(self.tables))]
 
     def file_counts(self, matched: np.ndarray) -> list[dict[str, object]] | None:
         """Each file's own rows, matched, unmatched and rejected (DESIGN §4.1), when several were read."""

@@ -248,6 +248,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{file}：没有单位列，也没有“填报单位”行，单位“{unit}”取自文件名",
         "{file}: no unit column and no 填报单位 line; the unit '{unit}' is taken from the file name",
     ),
+    # where the unit of a table without a unit column came from, in a clause (log check, per table)
+    "unit.source.line": ("取自第 {row} 行“{label}”", "from the '{label}' line, row {row}"),
+    "unit.source.option": ("取自 --unit-name", "from --unit-name"),
+    "unit.source.file": ("取自文件名", "from the file name"),
     "date.year_from": (
         "{count}行日期未写年份，按{year}年计（年份取自{source}）",
         "{count} row(s) have dates without a year; read as {year} (the year is taken from {source})",
@@ -921,6 +925,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "log.hint": (" → 是否为“{suggestion}”?", " -> {suggestion}?"),
     "log.rejected": ("无效行:", "rejected rows:"),
     "log.warnings": ("提示:", "warnings:"),
+    # log check over several files or sheets: each table as a clerk needs to know it
+    "log.sources": ("{source}({files} 个文件,{tables} 张表)", "{source} ({files} files, {tables} tables)"),
+    "log.tables": ("各表:", "tables read:"),
+    "log.table_file": ("{file}", "{file}"),
+    "log.table_sheet": ("{file} 工作表“{sheet}”", "{file}, sheet '{sheet}'"),
+    "log.table_head": ("表头在第 {header_row} 行;{unit}", "header row {header_row}; {unit}"),
+    "log.table_unit": ("单位“{unit}”{source}", "unit '{unit}' {source}"),
+    "log.table_unit_plain": ("单位“{unit}”", "unit '{unit}'"),
+    "log.table_units": ("单位列“{header}”:{units}", "unit column '{header}': {units}"),
+    "log.table_no_units": ("单位列“{header}”:没有可用行", "unit column '{header}': no usable rows"),
     "field.date": ("日期", "date"),
     "field.activity": ("活动类型", "activity"),
     "field.unit": ("单位", "unit"),
