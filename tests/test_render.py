@@ -246,8 +246,26 @@ def test_junit_has_a_case_per_finding_and_failures_for_violations(result):
         "late",
         None,
     ]
-    assert cases[2].find("skipped").get("message") == "waived: 机构改革"
-    assert suites[0].findall("testcase")[1].find("skipped").get("message") == "due: due 2024-12-31"
+    assert cases[2].find("skipped").get("message") == "已豁免：机构改革"
+    assert suites[0].findall("testcase")[1].find("skipped").get("message") == "待完成，截止2024年12月31日"
+
+
+def test_junit_speaks_the_output_language(result):
+    """Testcase names are the duty and period in words (the id stays in classname); the skipped
+    reasons and the record line are sentences of the chosen language."""
+    zh = ET.fromstring(render(result, "junit", RenderOptions(lang="zh")))
+    en = ET.fromstring(render(result, "junit", RenderOptions(lang="en")))
+    zh_case, en_case = (
+        zh.findall("testsuite")[1].findall("testcase")[0],
+        en.findall("testsuite")[1].findall("testcase")[0],
+    )
+    assert zh_case.get("classname") == en_case.get("classname") == f"{INJECTION}.topical-study"
+    assert zh_case.get("name") == "2024年：每年专题研究意识形态工作不少于2次"
+    assert en_case.get("name") == "Topical study twice a year, 2024"
+    assert "台账记录：序号7" in zh_case.find("failure").text
+    assert "ledger records: no. 7" in en_case.find("failure").text
+    assert en.findall("testsuite")[1].findall("testcase")[2].find("skipped").get("message") == "waived: 机构改革"
+    assert en.findall("testsuite")[0].findall("testcase")[1].find("skipped").get("message") == "due by 31 December 2024"
 
 
 def test_table_lists_violations_first(result):

@@ -88,3 +88,33 @@ def test_english_output_has_no_chinese_but_the_ledgers_and_packs(args, capsys):
     runs = set(re.findall(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", text))
     stray = {run for run in runs if run not in allowed}
     assert stray == set(), stray
+
+
+# ---------------------------------------------------------------- which numbering a reference is
+
+NO_ID_LEDGER = "日期,单位,活动类型,活动名称\n2024-03-15,县委宣传部,专题研究意识形态工作,党组会专题研究\n"
+WITH_ID_LEDGER = "序号,日期,单位,活动类型,活动名称\n7,2024-03-15,县委宣传部,专题研究意识形态工作,党组会专题研究\n"
+
+
+@pytest.mark.parametrize(
+    ("ledger", "cited", "header"),
+    [
+        (NO_ID_LEDGER, "2024年3月15日“党组会专题研究”，第2行", "记录行号"),
+        (WITH_ID_LEDGER, "2024年3月15日“党组会专题研究”，序号7", "记录序号"),
+    ],
+    ids=["excel-row", "xu-hao"],
+)
+def test_references_say_which_numbering_they_are(tmp_path, capsys, ledger, cited, header):
+    """The one topical study (twice a year required) is cited by date and name, and as 第2行 (the
+    Excel row: the header is row 1) when the ledger has no 序号 column, as 序号7 when it has one."""
+    path = tmp_path / "台账.csv"
+    path.write_text(ledger, encoding="utf-8")
+    args = ["evaluate", str(path), "--year", "2024", "--unit", "县委宣传部"]
+    main([*args, "--format", "markdown"])
+    report = capsys.readouterr().out
+    assert f"（{cited}）" in report
+    main([*args, "--format", "junit"])
+    assert f"台账记录：{cited}" in capsys.readouterr().out
+    main(args)
+    table = capsys.readouterr().out
+    assert header in table and "记录 " not in table

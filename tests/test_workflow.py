@@ -95,7 +95,7 @@ def test_plan_round_trip_closes_fixed_items_and_keeps_edits(tmp_path, capsys):
     assert (q3[C["状态"]], q3[C["销号日期"]], q3[C["销号依据"]]) == (
         "已销号",
         dt.datetime(2024, 12, 31),
-        "台账记录序号47",
+        "台账记录：2024年9月20日“三季度补学”，序号47",
     )
     assert (q3[C["整改措施"]], q3[C["责任人"]], q3[C["备注"]]) == ("补开专题学习并存档", "陈刚", "已报县委宣传部")
     evidence = after[("县教育局党组", EVIDENCE, "2024年6月6日")]

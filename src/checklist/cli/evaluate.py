@@ -138,8 +138,9 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     window = msg(code, start=result.window.from_, end=result.window.to, as_of=result.as_of)
     print(window.text(lang), file=sys.stderr)
     color = args.output is None and fmt == "table" and out.isatty() and not os.environ.get("NO_COLOR")
-    documents = fmt in ("docx", "xlsx", "html", "markdown")  # they name each cited record's date and activity
-    records = record_lookup(ledger, result) if documents else None
+    # Every format a person reads names cited records by date and activity, and says whether their
+    # numbers are the ledger's 序号 or its Excel rows; JSON keeps the bare ids (DESIGN §6).
+    records = record_lookup(ledger, result) if fmt != "json" else None
     options = RenderOptions(lang=lang, color=color, pack=pack, records=records, deadline=deadline)
     data = render(result, fmt, options)
     write_output(data, args.output, out)

@@ -36,7 +36,7 @@ def checked(args: argparse.Namespace) -> None:
 
 
 def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.rectify import parse_deadline
+    from checklist.rectify import parse_deadline, record_lookup
     from checklist.workflow.plan import read_plan, update_plan, write_plan
 
     checked(args)
@@ -47,7 +47,7 @@ def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     as_of = o.day(args.as_of, "--as-of") if args.as_of else None
     result = o.evaluated(args, pack, ledger, year=args.year, as_of=as_of)
     lang = o.lang_of(args)
-    changes = update_plan(result, existing, lang, deadline)
+    changes = update_plan(result, existing, lang, deadline, record_lookup(ledger, result))
     write_output(write_plan(changes.items, lang), args.output, out)
     summary = say(
         "cli.plan.summary",

@@ -164,16 +164,35 @@ def rectifications(result: Result, lang: str = "zh", deadline: Deadline = None) 
     ]
 
 
+class Citations(dict[str, tuple[dt.date | None, str]]):
+    """Record id -> (date, activity name) for the records findings cite, and which numbering the ids
+    are: the ledger's 序号 column, or (`by_row`, a ledger without one) its Excel row numbers."""
+
+    def __init__(self, names: Mapping[str, tuple[dt.date | None, str]] | None = None, *, by_row: bool = False) -> None:
+        super().__init__(names or {})
+        self.by_row = by_row
+
+
+def by_row(lookup: object) -> bool:
+    """Whether cited record ids are Excel row numbers (a ledger without a 序号 column)."""
+    return bool(getattr(lookup, "by_row", False))
+
+
 def records_text(records: list, lookup: Mapping[str, tuple[dt.date | None, str]] | None, lang: str) -> str:
-    """Record references a person can find: 序号7(2024年3月15日“专题研究…”), or 序号 alone."""
+    """Record references a person can find: 2024年3月15日“专题研究…”，序号7 (or 第7行 when the ledger
+    has no 序号 column and ids are its rows), or the number alone, saying which numbering it is."""
+    rows = by_row(lookup)
     parts = []
     for record in records:
         known = (lookup or {}).get(str(record))
+        # a reference of several files (`台账.xlsx:一支部!7`) says where it is itself
+        kind = "ref" if rows and not str(record).isdigit() else "row" if rows else "id"
         if known is None:
-            parts.append(say("doc.record.bare", lang, id=record))
+            parts.append(say(f"doc.record.{kind}", lang, id=record))
             continue
         day, name = known
-        parts.append(say("doc.record.full", lang, id=record, day=date_name(day, lang) if day else "", name=name))
+        code = f"doc.record.full_{kind}"
+        parts.append(say(code, lang, id=record, day=date_name(day, lang) if day else "", name=name))
     return "；".join(parts) if lang == "zh" else "; ".join(parts)
 
 
@@ -183,8 +202,10 @@ __all__ = [
     "GRACE_DAYS",
     "OPEN",
     "STATUSES",
+    "Citations",
     "Deadline",
     "Item",
+    "by_row",
     "deadline_for",
     "end_of_next_month",
     "item_id",
@@ -200,7 +221,7 @@ __all__ = [
 ]
 
 
-def record_lookup(ledger: object, result: Result) -> dict[str, tuple[dt.date | None, str]]:
+def record_lookup(ledger: object, result: Result) -> Citations:
     """序号 -> (date, activity name) for the records the findings cite, read from a Ledger's table
     (its `id`, `date`, `title` and `activity` columns): references can then say which activity."""
     import pyarrow as pa
@@ -209,10 +230,12 @@ def record_lookup(ledger: object, result: Result) -> dict[str, tuple[dt.date | N
     wanted = {str(r) for f in result.findings for r in f.records}
     wanted |= {str(m.record) for f in result.findings for m in f.near_misses}
     table = getattr(ledger, "table", None)
+    # ids are row numbers when the ledger has no 序号 column (several files' ids name their file and row)
+    rows_only = "id" not in getattr(ledger, "columns", {"id": ""})
     if not wanted or table is None:
-        return {}
+        return Citations(by_row=rows_only)
     rows = table.filter(pc.is_in(table.column("id"), value_set=pa.array(sorted(wanted), pa.string())))
-    out: dict[str, tuple[dt.date | None, str]] = {}
+    out = Citations(by_row=rows_only)
     for ident, day, title, activity in zip(
         rows.column("id").to_pylist(),
         rows.column("date").to_pylist(),

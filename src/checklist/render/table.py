@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from tabulate import tabulate
 
 from checklist.assess import standing
+from checklist.rectify import by_row
 from checklist.render import RenderOptions, register
 from checklist.render.assessment import (
     duty_matrix,
@@ -80,7 +81,7 @@ def _unit_block(result: Result, unit: str, findings: list[Finding], options: Ren
         w["count"],
         w["missing"],
         w["due_date"],
-        w["records"],
+        say("word.records_row" if by_row(options.records) else "word.records_id", lang),
     ]
     table = tabulate(rows, headers=headers, disable_numparse=True)
     details = [f"  - {_detail(result, f, lang)}" for f in findings if f.status != "met"]

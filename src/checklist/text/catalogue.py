@@ -641,6 +641,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "word.due_date": ("截止", "due"),
     "word.detail": ("说明", "detail"),
     "word.records": ("记录", "records"),
+    "word.records_id": ("记录序号", "record no."),
+    "word.records_row": ("记录行号", "record rows"),
     "word.violations": ("未达标", "violations"),
     "word.due": ("待完成", "due"),
     "word.met": ("达标", "met"),
@@ -754,8 +756,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "doc.issue.other": ("{period}“{title}”未落实到位（{records}）。", "{period}: “{title}” not done ({records})."),
     "doc.issue.near": ("另有记录未能计入：{items}。", " Records not counted: {items}."),
     "doc.issue.near_one": ("{record}（{reason}）", "{record} ({reason})"),
-    "doc.record.bare": ("序号{id}", "no. {id}"),
-    "doc.record.full": ("{day}“{name}”，序号{id}", "{day} “{name}”, no. {id}"),
+    # which numbering a cited record is: the ledger's 序号, its Excel row, or a file:sheet!row reference
+    "doc.record.id": ("序号{id}", "no. {id}"),
+    "doc.record.row": ("第{id}行", "row {id}"),
+    "doc.record.ref": ("{id}", "{id}"),
+    "doc.record.full_id": ("{day}“{name}”，序号{id}", "{day} “{name}”, no. {id}"),
+    "doc.record.full_row": ("{day}“{name}”，第{id}行", "{day} “{name}”, row {id}"),
+    "doc.record.full_ref": ("{day}“{name}”，{id}", "{day} “{name}”, {id}"),
     "doc.measures.none": ("经自查未发现问题，无需整改。", "Nothing to rectify."),
     "doc.measures.intro": (
         "针对上述{n}个问题，逐项明确整改措施、责任人和整改时限，建立整改台账，实行对账销号，"
@@ -833,7 +840,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "doc.annex2.required": ("要求", "required"),
     "doc.annex2.count": ("完成", "done"),
     "doc.annex2.status": ("状态", "status"),
-    "doc.annex2.records": ("台账记录（序号）", "ledger records (no.)"),
+    # JUnit (render/junit.py): what a scheduler shows for each unit × duty × period
+    "junit.name": ("{period}：{title}", "{title}, {period}"),
+    "junit.records": ("台账记录：{records}", "ledger records: {records}"),
+    "junit.no_records": ("无", "none"),
+    "junit.waived": ("已豁免：{reason}", "waived: {reason}"),
+    "junit.due": ("待完成，截止{due}", "due by {due}"),
+    "doc.annex2.records": ("台账记录", "ledger records"),
     "doc.times": ("{n}次", "{n}"),
     "doc.annex3.title": ("台账数据问题", "Ledger data problems"),
     "doc.annex3.rows_note": (
@@ -906,7 +919,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "doc.plan.no_id": ("编号为空：无法对应整改事项", "编号 (item) is empty: the item cannot be matched"),
     "doc.plan.repeat": ("编号{id}与第{row}行重复", "编号 (item) {id} repeats row {row}"),
     "doc.plan.gone": ("复核已无此问题", "no longer found on re-check"),
-    "doc.plan.records": ("台账记录序号{records}", "ledger records no. {records}"),
+    "doc.plan.records": ("台账记录：{records}", "ledger records: {records}"),
     "doc.plan.waived": ("豁免：{reason}", "waived: {reason}"),
     "log.source": ("{source}({format},表头在第 {header_row} 行)", "{source} ({format}, header row {header_row})"),
     "log.accounting": (

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checklist.errors import LedgerError, Location, Problem
 from checklist.ledger.dates import DateError, parse_when
-from checklist.rectify import CLOSED, LEGACY_OVERDUE, OPEN, STATUSES, Deadline, Item, item_id, rectifications
+from checklist.rectify import (
+    CLOSED,
+    LEGACY_OVERDUE,
+    OPEN,
+    STATUSES,
+    Deadline,
+    Item,
+    item_id,
+    records_text,
+    rectifications,
+)
 from checklist.rectify.sheet import FIELDS, headers, write_sheet
 from checklist.result import Result
 from checklist.text import say
@@ -130,11 +141,18 @@ def _item(file: str, number: int, ident: str, cell: dict[str, object]) -> Item:
     )
 
 
-def update_plan(result: Result, existing: list[Item], lang: str = "zh", deadline: Deadline = None) -> PlanChanges:
+def update_plan(
+    result: Result,
+    existing: list[Item],
+    lang: str = "zh",
+    deadline: Deadline = None,
+    records: Mapping[str, tuple[dt.date | None, str]] | None = None,
+) -> PlanChanges:
     """Close items whose violation is gone, count overdue ones, append new violations.
 
     New items get DESIGN §10's 整改时限 (never before as_of) or `deadline`; existing items keep
-    theirs and what people wrote (整改中 stays 整改中)."""
+    theirs and what people wrote (整改中 stays 整改中). `records` (checklist.rectify.record_lookup)
+    lets the 销号 basis name the records that closed an item by date and activity."""
     by_id = {item_id(f.unit, f.rule, f.period, f.person): f for f in result.findings}
     changes = PlanChanges(items=[])
     known = set()
@@ -146,7 +164,8 @@ def update_plan(result: Result, existing: list[Item], lang: str = "zh", deadline
             item = replace(item, status=CLOSED, closed_on=result.as_of, closed_by=say("doc.plan.gone", lang))
             changes.closed.append(item.item)
         elif item.status != CLOSED and finding is not None and finding.status in ("met", "waived"):
-            basis = say("doc.plan.records", lang, records=finding.records) if finding.records else ""
+            cited = records_text(finding.records, records, lang)
+            basis = say("doc.plan.records", lang, records=cited) if finding.records else ""
             if finding.waiver:
                 basis = say("doc.plan.waived", lang, reason=finding.waiver.reason)
             item = replace(item, status=CLOSED, closed_on=result.as_of, closed_by=basis)
