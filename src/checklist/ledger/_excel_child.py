@@ -1,21 +1,30 @@
-"""Read a workbook in a child process: `python _excel_child.py PATH LIMIT_BYTES [SHEET ...]`.
+"""Read workbooks in a child process, one after another: `python -I _excel_child.py`.
 
 Run as a script (no `checklist` import, only the standard library and python-calamine) so that a
 hostile workbook can at worst end this process: a Rust abort, an allocation the memory limit
-refuses, or a panic. The parent (checklist.ledger.excel) turns each outcome into one clean error.
+refuses, or a panic. The parent (checklist.ledger.excel) turns each outcome into one clean error
+naming the workbook it had asked for, and starts a fresh child for the next one.
 
 Before calamine builds a sheet's dense cell range, the sheet XML of an .xlsx is scanned from the
 zip as a stream: the range calamine would allocate is bounded by the cells the file really holds,
 so one cell at XFD1048576 is refused in milliseconds instead of asking for 549 GB.
 
-Writes one pickle to stdout: {"names": [...], "sheets": [(name, grid, merged), ...]} or
-{"error": code, "args": {...}}.
+Frames both ways are an 8-byte little-endian length and a pickle. A request is
+{"path": str, "limit": bytes, "only": [sheet, ...], "text": bool, "self_limit": bool}; its reply is
+{"names": [...], "sheets": [(name, grid, merged), ...]} or {"error": code, "args": {...}}. With
+"text", merged cells are filled in and every cell is its text (what a CSV cell would hold), so the
+parent has nothing left to convert. The address-space limit is set anew for each workbook. After
+an error the child ends (calamine's state after a panic is not to be trusted); at the end of its
+input it ends too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import pickle
 import re
+import struct
 import sys
 import zipfile
 from typing import Any
@@ -140,9 +149,43 @@ def _trimmed(row: list[Any]) -> list[Any]:
     return row if end == len(row) else row[:end]
 
 
-def read(path: str, wanted: list[str]) -> dict[str, Any]:
-    import os
+def cell_text(value: Any) -> str:
+    """A cell as text, the way a CSV export writes it (also used by the parent for JSON values)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
 
+
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+def fill_merged(grid: list[list[Any]], merged: Merged) -> None:
+    """A merged cell's value belongs to every cell it covers (e.g. one 单位 spanning ten rows)."""
+    for (r0, c0), (r1, c1) in merged:
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
+                grid[r][c] = value
+
+
+def _as_text(grid: list[list[Any]], merged: Merged) -> list[list[str]]:
+    fill_merged(grid, merged)
+    return [[cell_text(v) for v in row] if row else row for row in grid]
+
+
+def read(path: str, wanted: list[str], text: bool = False) -> dict[str, Any]:
     from python_calamine import CalamineWorkbook
 
     size = os.path.getsize(path)
@@ -160,38 +203,82 @@ def read(path: str, wanted: list[str]) -> dict[str, Any]:
         # Trailing blank cells dropped row by row: one stray cell far right must not make every row
         # (and the ledger) tens of thousands of columns wide. Readers pad rows to the header's width.
         grid = [_trimmed(row) for row in sheet.to_python(skip_empty_area=False)]
-        merged = [tuple(map(tuple, m)) for m in (getattr(sheet, "merged_cell_ranges", None) or [])]
+        merged: Any = [tuple(map(tuple, m)) for m in (getattr(sheet, "merged_cell_ranges", None) or [])]
+        if text:
+            grid, merged = _as_text(grid, merged), []
         sheets.append((name, grid, merged))
     return {"names": names, "sheets": sheets}
 
 
-def _limit(limit: int) -> None:
+def _hard_limit() -> int | None:
+    """The address-space ceiling this process may set its limit up to (None: no such limit here)."""
     try:
         import resource
-    except ImportError:  # Windows: no address-space limit; an abort still only ends this process
+    except ImportError:  # Windows: the parent watches this process's memory instead
+        return None
+    return resource.getrlimit(resource.RLIMIT_AS)[1]
+
+
+def _limit(limit: int, hard: int | None) -> None:
+    """This workbook's own address-space limit; the hard limit stays where it was, so the next
+    workbook can have a bigger one."""
+    if hard is None:
         return
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import resource
+
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def main(argv: list[str]) -> None:
-    path, limit, wanted = argv[0], int(argv[1]), argv[2:]
-    _limit(limit)
+def answer(request: dict[str, Any]) -> dict[str, Any]:
+    path = request["path"]
     try:
         with open(path, "rb") as stream:
             zipped = stream.read(4) == b"PK\x03\x04"
         found = check_xlsx(path) if zipped else None
-        out = found or read(path, wanted)
+        return found or read(path, list(request.get("only") or ()), bool(request.get("text")))
     except MemoryError:
-        out = {"error": "ledger.excel_memory", "args": {}}
+        return {"error": "ledger.excel_memory", "args": {}}
     except BaseException as err:  # calamine's errors, a Rust panic (a BaseException), zip and XML damage
-        out = {"error": "ledger.excel_damaged", "args": {"detail": f"{type(err).__name__}: {err}"[:300]}}
-    try:
-        data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        data = pickle.dumps({"error": "ledger.excel_memory", "args": {}})
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
+        return {"error": "ledger.excel_damaged", "args": {"detail": f"{type(err).__name__}: {err}"[:300]}}
+
+
+_LENGTH = struct.Struct("<Q")
+
+
+def receive(stream: Any) -> Any:
+    """One frame's object, or None at the end of the stream (or a frame cut short)."""
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    body = stream.read(size)
+    return pickle.loads(body) if len(body) == size else None
+
+
+def send(stream: Any, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def main() -> None:
+    hard = _hard_limit()
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while (request := receive(stdin)) is not None:
+        if request.get("self_limit", True):
+            _limit(int(request["limit"]), hard)
+        out = answer(request)
+        try:
+            send(stdout, out)
+        except MemoryError:
+            out = {"error": "ledger.excel_memory", "args": {}}
+            send(stdout, out)
+        if "error" in out:
+            return
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -96,7 +96,7 @@ def load_mapping(path: str | Path) -> dict[str, str]:
 def map_columns(headers: Sequence[object], mapping: dict[str, str] | None = None) -> ColumnMap:
     """Assign fields to columns: the mapping first, then the synonyms; the first match wins."""
     names = [("" if h is None else str(h)).strip() for h in headers]
-    normed = [header_key(h) for h in names]
+    normed = [header_key(h) if h else "" for h in names]  # a damaged row may hold 65,536 blank cells
     fields: dict[str, int] = {}
     for field, header in (mapping or {}).items():
         if header_key(header) in normed:

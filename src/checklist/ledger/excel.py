@@ -1,23 +1,37 @@
-"""Read a workbook so that no file can take the process down (issue 11).
+"""Read workbooks so that no file can take the process down (issue 11), and a folder of them fast
+(issue 12).
 
 calamine is fast, but on hostile bytes it can abort the process (an allocation of 549 GB for one
 cell at XFD1048576), allocate until the machine runs out (an .xls whose directory chain loops) or
-panic (a BaseException). So the workbook is read in a child process (`_excel_child.py`) under an
-address-space limit that grows with the file, and with a time limit; the child first checks that
-each sheet's cell range is bounded by the cells it holds. Whatever happens there is one
-LedgerError here, naming the file. Measured in bench/README.md (hostile inputs).
+panic (a BaseException). So workbooks are read in a child process (`_excel_child.py`), each under
+an address-space limit that grows with the file (set by the child for each workbook; on Windows,
+where there is none, the parent watches the child's memory) and a time limit the parent watches;
+the child first checks that each sheet's cell range is bounded by the cells it holds.
+
+One child reads workbook after workbook (`WorkbookReader`): starting a Python process per workbook
+cost ~0.25 s each, 20 s for a county's folder of 80 workbooks. The parent asks for one workbook at a
+time, so it always knows which file the child was reading when it died or ran out of time. A child
+that fails is never used again; a failure in a child that had read other workbooks before is read
+again alone in a fresh child, so that the error is exactly the one that workbook gives on its own.
+Whatever happens there is one LedgerError naming the file. Measured in bench/README.md.
 """
 
 from __future__ import annotations
 
-import pickle
+import contextlib
+import queue
 import subprocess
 import sys
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import IO, Any
 
 from checklist.errors import LedgerError, Location, Problem
+from checklist.ledger._excel_child import receive, send
 from checklist.text import msg
 
 CHILD = Path(__file__).with_name("_excel_child.py")
@@ -25,12 +39,14 @@ MEMORY_FLOOR = 1 << 30  # a workbook up to 1 MB never gets more than 1 GB
 MEMORY_PER_BYTE = 64  # beyond that, memory grows with the file (a dense 40 MB workbook: 2.5 GB)
 TIME_FLOOR = 60.0
 TIME_PER_MB = 10.0
+POLL = 0.05  # seconds between looks at a child's memory and clock while it reads
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
 
 @dataclass
 class Sheet:
     name: str
-    grid: list[list[Any]]  # cell values as calamine gives them (str, float, bool, date, datetime, None)
+    grid: list[list[Any]]  # cell values as calamine gives them (str, float, bool, date, datetime, None), or text
     merged: list[tuple[tuple[int, int], tuple[int, int]]]
 
 
@@ -44,30 +60,265 @@ def memory_limit(size: int) -> int:
     return max(MEMORY_FLOOR, MEMORY_PER_BYTE * size)
 
 
-def load_workbook(file: str, path: Path, only: list[str] | None = None) -> Workbook:
-    """Every sheet (or the sheets named in `only`) of an .xlsx/.xls; LedgerError for anything else."""
-    size = path.stat().st_size
-    command = [sys.executable, "-I", str(CHILD), str(path), str(memory_limit(size)), *(only or [])]
-    timeout = TIME_FLOOR + TIME_PER_MB * size / 1e6
+def time_limit(size: int) -> float:
+    return TIME_FLOOR + TIME_PER_MB * size / 1e6
+
+
+def is_workbook(path: Path) -> bool:
+    """Whether the file's first bytes are those of an .xlsx (zip) or .xls (compound file)."""
     try:
-        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise _error(file, "ledger.excel_slow", seconds=int(timeout)) from None
-    except OSError as err:
-        raise _error(file, "ledger.excel_damaged", detail=err.strerror or str(err)) from None
-    if done.returncode != 0 or not done.stdout:
-        raise _error(file, "ledger.excel_crashed", mb=memory_limit(size) >> 20)
+        with path.open("rb") as stream:
+            return stream.read(4) in (_ZIP, _OLE)
+    except OSError:
+        return False
+
+
+def load_workbook(file: str, path: Path, only: list[str] | None = None, *, text: bool = False) -> Workbook:
+    """Every sheet (or the sheets named in `only`) of an .xlsx/.xls; LedgerError for anything else.
+    With `text`, merged cells are filled in and each cell is its text."""
+    with WorkbookReader(text=text) as reader:
+        return reader.load(file, path, only)
+
+
+# ---------------------------------------------------------------- one child process
+
+
+class _Failed(Exception):
+    """What the parent saw of a child that gave no answer: 'slow', 'memory' or 'crashed'."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__(how)
+        self.how = how
+
+
+class _Child:
+    """One child process: asked for one workbook at a time, watched while it reads."""
+
+    def __init__(self, watch_memory: bool) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(CHILD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self.read = 0  # workbooks this child has answered
+        self.replies: queue.Queue[Any] = queue.Queue()
+        self.watch = _MemoryWatch(self.proc.pid) if watch_memory else None
+        threading.Thread(target=self._listen, args=(self.proc.stdout,), daemon=True).start()
+
+    def _listen(self, stream: IO[bytes]) -> None:
+        try:
+            while (reply := receive(stream)) is not None:
+                self.replies.put(reply)
+        except Exception:  # a reply cut short by the child's death: the parent sees the death
+            pass
+        self.replies.put(None)
+
+    def ask(self, request: dict[str, Any], seconds: float) -> dict[str, Any]:
+        """The child's reply, or _Failed when it died, ran out of memory or out of time."""
+        assert self.proc.stdin is not None
+        try:
+            send(self.proc.stdin, request)
+        except OSError:
+            raise _Failed("crashed") from None
+        deadline = time.monotonic() + seconds
+        while True:
+            with contextlib.suppress(queue.Empty):
+                reply = self.replies.get(timeout=POLL)
+                if reply is None:
+                    raise _Failed("crashed")
+                self.read += 1
+                return dict(reply)
+            if time.monotonic() > deadline:
+                self.close()
+                raise _Failed("slow")
+            if self.watch and self.watch.over(int(request["limit"])):
+                self.close()
+                raise _Failed("memory")
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        with contextlib.suppress(OSError):
+            if self.proc.stdin:
+                self.proc.stdin.close()
+        self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+class _MemoryWatch:
+    """The child's memory as the system counts it (private bytes on Windows, resident size
+    elsewhere), for platforms without an address-space limit, and as a second line elsewhere."""
+
+    def __init__(self, pid: int) -> None:
+        self.process: Any = None
+        try:
+            import psutil
+
+            self.process = psutil.Process(pid)
+        except Exception:  # no psutil, or the child is gone already: the time limit still holds
+            self.process = None
+
+    def over(self, limit: int) -> bool:
+        if self.process is None:
+            return False
+        try:
+            info = self.process.memory_info()
+        except Exception:  # the child ended meanwhile: its reply (or death) is on its way
+            return False
+        used = getattr(info, "private", 0) or info.rss
+        return bool(used > limit)
+
+
+def _watch_memory() -> bool:
+    """Whether the parent must watch memory itself: where the child cannot limit its own."""
     try:
-        out = pickle.loads(done.stdout)  # written by our own child script
-    except Exception:  # a child killed while writing
-        raise _error(file, "ledger.excel_crashed", mb=memory_limit(size) >> 20) from None
-    if "error" in out:
-        args = dict(out["args"])
-        if out["error"] == "ledger.excel_memory":
-            args["mb"] = memory_limit(size) >> 20
-        raise _error(file, out["error"], **args)
-    sheets = [Sheet(name, grid, [tuple(m) for m in merged]) for name, grid, merged in out["sheets"]]
-    return Workbook(out["names"], sheets)
+        import resource  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- the reader
+
+
+@dataclass
+class _Job:
+    file: str
+    path: Path
+    only: list[str] | None
+    done: threading.Event = field(default_factory=threading.Event)
+    book: Workbook | None = None
+    error: LedgerError | None = None
+
+
+class WorkbookReader:
+    """Reads workbooks in one child process, in the order they are submitted, ahead of the caller
+    (the workbooks of a folder are read while the caller works on its CSV files). `load` gives a
+    workbook's sheets or raises its LedgerError. Use it as a context manager: leaving it ends the child."""
+
+    def __init__(self, *, text: bool = True, watch_memory: bool | None = None) -> None:
+        self.text = text
+        self.watch_memory = _watch_memory() if watch_memory is None else watch_memory
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._waiting: dict[tuple[Path, tuple[str, ...]], _Job] = {}
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._child: _Child | None = None
+        self._closing = False
+
+    def __enter__(self) -> WorkbookReader:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def submit(self, file: str, path: Path, only: Sequence[str] | None = None) -> None:
+        """Start reading a workbook now; `load` with the same path and sheets collects it."""
+        wanted = list(only or ()) or None
+        job = _Job(file, path, wanted)
+        with self._lock:
+            self._waiting[(path, tuple(wanted or ()))] = job
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+        self._jobs.put(job)
+
+    def load(self, file: str, path: Path, only: Sequence[str] | None = None) -> Workbook:
+        key = (path, tuple(only or ()))
+        with self._lock:
+            job = self._waiting.pop(key, None)
+        if job is None:
+            self.submit(file, path, only)
+            with self._lock:
+                job = self._waiting.pop(key)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        assert job.book is not None
+        return job.book
+
+    def close(self) -> None:
+        """End the child (reading or not) and the thread that drives it."""
+        self._closing = True
+        self._jobs.put(None)
+        child = self._child
+        if child is not None:
+            child.close()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                if self._closing:
+                    raise _error(job.file, "ledger.excel_crashed", mb=memory_limit(_size(job.path)) >> 20)
+                job.book = self._read(job)
+            except LedgerError as err:
+                job.error = err
+            except Exception:  # the driver itself must never leave a caller waiting
+                job.error = _error(job.file, "ledger.excel_crashed", mb=memory_limit(_size(job.path)) >> 20)
+            job.done.set()
+        if self._child is not None:
+            self._child.close()
+
+    def _read(self, job: _Job) -> Workbook:
+        size = _size(job.path)
+        request = {
+            "path": str(job.path),
+            "limit": memory_limit(size),
+            "only": job.only or [],
+            "text": self.text,
+            "self_limit": not self.watch_memory,
+        }
+        try:
+            child = self._child or _Child(self.watch_memory)
+        except OSError as err:  # no process could be started (a resource limit of the system)
+            raise _error(job.file, "ledger.excel_damaged", detail=err.strerror or str(err)) from None
+        self._child = child
+        fresh = child.read == 0
+        reply = self._ask(child, request, time_limit(size))
+        if "error" not in reply:
+            return _workbook(reply)
+        self._child = None
+        child.close()
+        if not fresh and not self._closing and reply["error"] in ("ledger.excel_memory", "ledger.excel_crashed"):
+            # the child had read other workbooks: this one alone in a fresh child says what it does itself
+            alone = _Child(self.watch_memory)
+            try:
+                reply = self._ask(alone, request, time_limit(size))
+            finally:
+                alone.close()
+            if "error" not in reply:
+                return _workbook(reply)
+        raise _reply_error(job.file, size, reply)
+
+    def _ask(self, child: _Child, request: dict[str, Any], seconds: float) -> dict[str, Any]:
+        try:
+            return child.ask(request, seconds)
+        except _Failed as failed:
+            if failed.how == "slow":
+                return {"error": "ledger.excel_slow", "args": {"seconds": int(seconds)}}
+            return {"error": f"ledger.excel_{failed.how}", "args": {}}  # excel_memory, excel_crashed
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _workbook(reply: dict[str, Any]) -> Workbook:
+    sheets = [Sheet(name, grid, [tuple(m) for m in merged]) for name, grid, merged in reply["sheets"]]
+    return Workbook(reply["names"], sheets)
+
+
+def _reply_error(file: str, size: int, reply: dict[str, Any]) -> LedgerError:
+    args = dict(reply["args"])
+    if reply["error"] in ("ledger.excel_memory", "ledger.excel_crashed"):
+        args["mb"] = memory_limit(size) >> 20
+    return _error(file, reply["error"], **args)
 
 
 def _error(file: str, code: str, **args: Any) -> LedgerError:

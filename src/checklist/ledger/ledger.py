@@ -23,6 +23,7 @@ from checklist.ledger import arrays
 from checklist.ledger.columns import NUMERIC, ColumnMap, load_mapping, map_columns, missing_columns_problem
 from checklist.ledger.combine import Part, combine
 from checklist.ledger.dates import parse_when_column
+from checklist.ledger.excel import WorkbookReader, is_workbook
 from checklist.ledger.hints import is_yearless, rows_above_header, unit_line, with_year, year_hint
 from checklist.ledger.model import NO_UNIT, Ledger, PartContext, TableRead
 from checklist.ledger.readers import RawTable, SheetTables, _cell_text, read_chunks, read_tables
@@ -132,22 +133,31 @@ def _finish(ledger: Ledger, empty_ok: bool) -> Ledger:
 READERS = 4  # files read at once: a workbook is read in a child process, so the waits overlap
 
 
-def _read_one(source: Source, options: ReadOptions) -> tuple[str, SheetTables, str]:
+def _read_one(source: Source, options: ReadOptions, books: WorkbookReader) -> tuple[str, SheetTables, str]:
     digest = _Digest(source.path)
     kind, tables = read_tables(
-        source.path, sheets=options.sheets, mapping=options.mapping, lines=digest.lines, shown=source.shown
+        source.path,
+        sheets=options.sheets,
+        mapping=options.mapping,
+        lines=digest.lines,
+        shown=source.shown,
+        books=books,
     )
     return kind, tables, digest.result()
 
 
 def _read_all(sources: list[Source], options: ReadOptions) -> Iterator[tuple[str, SheetTables, str]]:
-    """Each file's tables, in order; several files are read a few at a time (a folder of workbooks
-    spends most of its time waiting for each workbook's child process)."""
-    if len(sources) == 1:
-        yield _read_one(sources[0], options)
-        return
-    with ThreadPoolExecutor(max_workers=READERS) as pool:
-        yield from pool.map(lambda s: _read_one(s, options), sources)
+    """Each file's tables, in order. Every workbook is handed at once to one child process that
+    reads them one after another (ledger/excel.py) while the CSV files are read here, a few at a time."""
+    with WorkbookReader() as books:
+        if len(sources) == 1:
+            yield _read_one(sources[0], options, books)
+            return
+        for source in sources:
+            if is_workbook(source.path):
+                books.submit(source.shown, source.path, options.sheets)
+        with ThreadPoolExecutor(max_workers=READERS) as pool:
+            yield from pool.map(lambda s: _read_one(s, options, books), sources)
 
 
 def _read_files(sources: list[Source], options: ReadOptions, shown: str) -> Ledger:

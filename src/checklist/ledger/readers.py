@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -20,12 +20,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from checklist.errors import LedgerError, Location, Problem, UsageError
+from checklist.ledger._excel_child import cell_text
 from checklist.ledger.columns import find_header_row, first_nonblank_row
 from checklist.notice import Notice
 from checklist.text import LANGS, Message, msg, one_line, os_reason, template
 
 if TYPE_CHECKING:
-    from checklist.ledger.excel import Sheet
+    from checklist.ledger.excel import WorkbookReader
 
 SNIFF_BYTES = 256 * 1024
 PREVIEW_CAP = 16 << 20  # the first rows of a CSV are looked for in at most this much
@@ -396,31 +397,7 @@ def _flush(cells: list[list[str]], chunks: list[list[pa.Array]]) -> None:
 # ---------------------------------------------------------------- Excel
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return str(value)
-
-
-def _fill_merged(grid: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """A merged cell's value belongs to every cell it covers (e.g. one 单位 spanning ten rows)."""
-    for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(grid) or c0 >= len(grid[r0]):
-            continue
-        value = grid[r0][c0]
-        for r in range(r0, min(r1, len(grid) - 1) + 1):
-            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
-                grid[r][c] = value
+_cell_text = cell_text  # one definition, shared with the child that reads workbooks
 
 
 @dataclass
@@ -452,14 +429,22 @@ def is_instructions(name: str, text: list[list[str]]) -> bool:
     return name in _NOTES_SHEET and any(p.match(first) for p in _NOTES_TITLE)
 
 
-def read_excel(file: str, path: Path, sheets: Sequence[str] | None, mapping: dict[str, str] | None) -> SheetTables:
+def read_excel(
+    file: str,
+    path: Path,
+    sheets: Sequence[str] | None,
+    mapping: dict[str, str] | None,
+    books: WorkbookReader | None = None,
+) -> SheetTables:
     """Every sheet whose header row is recognised (DESIGN §4.1), or only `sheets` when given.
+    `books`, when given, is the reader that may already have read this workbook ahead.
 
     When no sheet has a recognised header, the first non-empty one is returned with its first
     non-blank row as the header, so that the caller's error lists the headers that were found."""
     from checklist.ledger.excel import load_workbook
 
-    book = load_workbook(file, path, list(sheets or ()) or None)
+    only = list(sheets or ()) or None
+    book = books.load(file, path, only) if books else load_workbook(file, path, only, text=True)
     names = book.names
     if not names:
         raise LedgerError(Problem(Location(file), msg("sheet.none")))
@@ -469,7 +454,7 @@ def read_excel(file: str, path: Path, sheets: Sequence[str] | None, mapping: dic
     found = SheetTables([], [], names)
     first: tuple[str, list[list[str]]] | None = None
     for sheet in book.sheets:
-        name, text = sheet.name, _sheet_text(sheet)
+        name, text = sheet.name, sheet.grid  # text already: merged cells filled in by the child
         header_index = find_header_row(text, mapping)
         if header_index is None and is_instructions(name, text):
             found.instructions.append(name)
@@ -489,18 +474,20 @@ def read_excel(file: str, path: Path, sheets: Sequence[str] | None, mapping: dic
     return found
 
 
-def _sheet_text(sheet: Sheet) -> list[list[str]]:
-    """A sheet's cells as text, merged cells filled in."""
-    grid = [list(row) for row in sheet.grid]
-    _fill_merged(grid, sheet.merged)
-    return [[_cell_text(v) for v in row] for row in grid]
-
-
 def _sheet_table(text: list[list[str]], header_index: int) -> RawTable:
     headers = [h.strip() for h in text[header_index]]
     width = len(headers)
     body = text[header_index + 1 :]
-    columns = [pa.array([(r + [""] * width)[i] for r in body], type=pa.string()) for i in range(width)]
+    # Rows padded to the header's width once, then turned into columns in one pass: a header row
+    # 65,536 cells wide (a damaged .xls) took minutes when each column copied every row again.
+    padded = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
+    cells = list(itertools.islice(zip(*padded, strict=False), width)) if padded else [()] * width
+    # A column blank from its header down holds nothing to read or to account for: left out, so a
+    # row of 65,536 mostly empty header cells is a few columns, not 65,536 of them.
+    kept = [i for i, column in enumerate(cells) if headers[i] or any(column)]
+    if len(kept) < width:
+        headers, cells = [headers[i] for i in kept], [cells[i] for i in kept]
+    columns = [pa.array(column, type=pa.string()) for column in cells]
     first = header_index + 2
     raw = RawTable(headers, header_index + 1, columns, pa.array(range(first, first + len(body)), type=pa.int32()))
     raw.preamble = text[:header_index]
@@ -587,10 +574,12 @@ def read_tables(
     mapping: dict[str, str] | None = None,
     lines: LineCount | None = None,
     shown: str | None = None,
+    books: WorkbookReader | None = None,
 ) -> tuple[str, SheetTables]:
     """Open any supported file by its content: (kind, its tables). A CSV or JSON Lines file is one
     table (named ''); a workbook gives its sheets with a recognised header. `lines`, when given,
-    returns the file's physical line count (counted elsewhere, in parallel)."""
+    returns the file's physical line count (counted elsewhere, in parallel); `books`, when given,
+    reads workbooks (one child process for all the workbooks of a folder, see ledger/excel.py)."""
     file = str(path) if shown is None else shown
     try:
         with path.open("rb") as stream:
@@ -603,7 +592,7 @@ def read_tables(
         raise LedgerError(Problem(Location(file), msg("file.empty", noun=msg(f"noun.{noun}"))))
     kind = sniff_kind(path, head)
     if kind in ("xlsx", "xls"):
-        return kind, read_excel(file, path, sheets, mapping)
+        return kind, read_excel(file, path, sheets, mapping, books)
     if not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NUL bytes by nature
         check_text(file, head)
     raw = read_jsonl(file, path) if kind == "jsonl" else read_csv(file, path, head, mapping, lines)
