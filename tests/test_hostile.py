@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import struct
+import time
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 import xlwt
 
 from checklist.errors import ChecklistError, LedgerError
-from checklist.ledger import read_ledger
+from checklist.ledger import excel, read_ledger
 
 # ---------------------------------------------------------------- hostile workbooks, built small
 
@@ -160,6 +161,131 @@ def test_sound_xls_still_reads(tmp_path):
     assert read_ledger(path).rows == 119
 
 
+def test_xls_whose_header_row_reaches_column_65536_reads_in_moments(tmp_path):
+    # The fuzz campaign's damaged .xls: one header cell's column index became 0xFFFF, so the header
+    # row is 65,536 cells wide. It read correctly but took 119 s (each column copied every row
+    # again); columns are now built in one pass and the blank ones left out.
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("台账")
+    for column, header in enumerate(["日期", "活动类型", "主题", "序号"]):
+        sheet.write(0, column, header)
+    for row in range(1, 6):
+        for column, value in enumerate([f"2024-03-{row:02d}", "三会一课", f"第{row}次", row]):
+            sheet.write(row, column, value)
+    out = io.BytesIO()
+    book.save(out)
+    data = bytearray(out.getvalue())
+    label = b"\xfd\x00\x0a\x00\x00\x00\x03\x00"  # LABELSST, 10 bytes: row 0, column 3 (序号)
+    assert data.count(label) == 1
+    at = data.find(label)
+    data[at + 6 : at + 8] = b"\xff\xff"  # column 65535
+    path = tmp_path / "宽.xls"
+    path.write_bytes(bytes(data))
+    started = time.monotonic()
+    ledger = read_ledger(path)
+    assert time.monotonic() - started < 15
+    assert ledger.rows == 5 and not ledger.rejected
+    assert ledger.table["title"].to_pylist() == [f"第{n}次" for n in range(1, 6)]
+
+
+# ---------------------------------------------------------------- one child process for a folder's workbooks
+
+
+def _loop_xls() -> bytes:
+    data = _xls_bytes()
+    directory = struct.unpack_from("<I", data, 48)[0]
+    fat_sector = struct.unpack_from("<I", data, 76)[0]
+    struct.pack_into("<I", data, 512 + 512 * fat_sector + 4 * directory, directory)
+    return bytes(data)
+
+
+def _unit_xlsx(unit: str, days: int) -> bytes:
+    cells = [("A1", "日期"), ("B1", "活动类型"), ("C1", "单位")]
+    for row in range(2, days + 2):
+        cells += [(f"A{row}", f"2024-03-{row:02d}"), (f"B{row}", "三会一课"), (f"C{row}", unit)]
+    return xlsx_bytes(_sheet_xml(cells))
+
+
+@pytest.fixture
+def children(monkeypatch):
+    """How many reading child processes were started."""
+    started: list[int] = []
+    real = excel._Child
+
+    def counted(*args, **kwargs):
+        started.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(excel, "_Child", counted)
+    return started
+
+
+def test_a_folder_of_workbooks_is_read_by_one_child_process(tmp_path, children):
+    # Three towns' workbooks, an .xls and a CSV: every row read, and one child read all four workbooks.
+    for n, unit in enumerate(["城关镇", "河口乡", "新华街道"]):
+        (tmp_path / f"{n}.xlsx").write_bytes(_unit_xlsx(unit, n + 2))  # 2, 3 and 4 rows
+    (tmp_path / "3.xls").write_bytes(bytes(_xls_bytes()))  # 119 rows
+    (tmp_path / "4.csv").write_text("日期,活动类型,单位\n2024-05-06,三会一课,宣传科\n", encoding="utf-8")
+    ledger = read_ledger(tmp_path)
+    assert ledger.rows == 2 + 3 + 4 + 119 + 1
+    assert len(children) == 1
+
+
+def test_a_hostile_workbook_among_others_is_named_and_the_others_still_read(tmp_path, children):
+    good, bad, after = tmp_path / "a.xlsx", tmp_path / "b.xls", tmp_path / "c.xlsx"
+    good.write_bytes(_unit_xlsx("城关镇", 2))
+    bad.write_bytes(_loop_xls())
+    after.write_bytes(_unit_xlsx("河口乡", 3))
+    with excel.WorkbookReader() as reader:
+        for path in (good, bad, after):
+            reader.submit(path.name, path)
+        assert len(reader.load(good.name, good).sheets[0].grid) == 3
+        with pytest.raises(LedgerError) as caught:
+            reader.load(bad.name, bad)
+        assert len(reader.load(after.name, after).sheets[0].grid) == 4
+    # the child that had read a.xlsx died on b.xls; b.xls was read again alone, c.xlsx by a fresh child
+    assert len(children) == 3
+    with pytest.raises(LedgerError) as alone:
+        excel.load_workbook(bad.name, bad)
+    assert str(caught.value) == str(alone.value) and str(caught.value).startswith("b.xls")
+
+
+def test_read_ledger_of_a_folder_names_the_workbook_that_cannot_be_read(tmp_path):
+    (tmp_path / "000.xlsx").write_bytes(_unit_xlsx("城关镇", 2))
+    (tmp_path / "001.xls").write_bytes(_loop_xls())
+    (tmp_path / "002.xlsx").write_bytes(_unit_xlsx("河口乡", 2))
+    with pytest.raises(LedgerError) as caught:
+        read_ledger(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(str(tmp_path / "001.xls") + ":") and "\n" not in message
+
+
+def test_a_workbook_that_outruns_its_time_is_one_error_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(excel, "TIME_FLOOR", 0.001)  # no child can start and answer in a millisecond
+    path = tmp_path / "慢.xlsx"
+    path.write_bytes(_unit_xlsx("城关镇", 2))
+    with pytest.raises(LedgerError) as caught:
+        excel.load_workbook(path.name, path)
+    assert str(caught.value).startswith("慢.xlsx") and caught.value.problems[0].code == "ledger.excel_slow"
+
+
+def test_memory_is_bounded_from_outside_where_the_child_has_no_address_space_limit(tmp_path, monkeypatch):
+    # Windows has no RLIMIT_AS: there the parent watches the child's memory (psutil) and ends it.
+    # The same path here: a 1.6 KB sheet whose range is 104 columns x 19,000 rows (allowed by the
+    # range bound, ~90 MB to build) under a 40 MB budget; the sound workbook after it still reads.
+    monkeypatch.setattr(excel, "MEMORY_FLOOR", 40 << 20)
+    monkeypatch.setattr(excel, "POLL", 0.005)
+    big, small = tmp_path / "大.xlsx", tmp_path / "小.xlsx"
+    big.write_bytes(xlsx_bytes(_sheet_xml([*LEDGER_CELLS, ("CZ19000", "x")])))
+    small.write_bytes(xlsx_bytes(_sheet_xml(LEDGER_CELLS)))
+    with excel.WorkbookReader(watch_memory=True) as reader:
+        with pytest.raises(LedgerError) as caught:
+            reader.load(big.name, big)
+        assert len(reader.load(small.name, small).sheets[0].grid) == 2
+    assert str(caught.value).startswith("大.xlsx") and caught.value.problems[0].code == "ledger.excel_memory"
+    assert "40" in str(caught.value)
+
+
 def test_library_raises_only_checklist_errors_on_excel_garbage(tmp_path):
     path = tmp_path / "garbage.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
@@ -173,7 +299,7 @@ _REWRITE = """
 import sys
 from pathlib import Path
 from checklist.errors import LedgerError
-from checklist.ledger import read_ledger
+from checklist.ledger import excel, read_ledger
 path = Path(sys.argv[1])
 big = b"\\x00" * (64 << 20)
 for _ in range(3):
