@@ -11,8 +11,8 @@ import pytest
 
 from checklist.engine.match import Matcher, category_masks, contains
 from checklist.errors import PackError
+from checklist.kinds import PACK_DOCUMENT
 from checklist.pack import load_pack
-from checklist.pack.model import PackDocument
 
 PACK = """\
 pack: city-pack
@@ -168,7 +168,7 @@ categories:
 
 
 def test_schema_describes_keywords():
-    schema = PackDocument.model_json_schema(by_alias=True)
+    schema = PACK_DOCUMENT.model_json_schema(by_alias=True)
     category = schema["$defs"]["Category"]["properties"]
     for key in ("keywords", "exclude"):
         items = category[key]["items"]

@@ -10,9 +10,13 @@ import pytest
 import yaml
 
 from checklist.cli import main
+from checklist.kinds.deadline import DeadlineRule
+from checklist.kinds.evidence import EvidenceRule
+from checklist.kinds.frequency import FrequencyRule
+from checklist.kinds.precedence import PrecedenceRule
+from checklist.kinds.response import ResponseRule
 from checklist.pack import load_pack, packs_dir, shipped_pack_ids
 from checklist.pack.explain import explain
-from checklist.pack.model import DeadlineRule, EvidenceRule, FrequencyRule, PrecedenceRule, ResponseRule
 
 MINIMAL = {
     "frequency": (FrequencyRule, "category: meeting\n    every: quarter\n    at_least: 1"),

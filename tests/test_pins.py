@@ -11,8 +11,8 @@ import pytest
 
 from checklist import evaluate, load_pack, read_ledger
 from checklist.cli import main
-from checklist.engine.frequency import MAX_NEAR_MISSES
 from checklist.errors import UsageError
+from checklist.kinds.frequency import MAX_NEAR_MISSES
 from checklist.ledger.side import Waiver
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"

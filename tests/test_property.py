@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checklist.engine import evaluate
+from checklist.kinds import PACK
 from checklist.ledger import read_ledger
 from checklist.pack.model import Pack
 from tests import reference
@@ -71,7 +72,7 @@ def packs(draw) -> Pack:
     rules.append({"id": "files", "kind": "evidence", "title": "一事一档", "categories": ["*"], "require": ["evidence"]})
     categories = {cid: {"label": label} for cid, label in LABELS.items()}
     categories["meeting"]["aliases"] = ["党员大会"]
-    return Pack.model_validate(
+    return PACK.model_validate(
         {
             "id": "random",
             "version": "1",

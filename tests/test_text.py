@@ -7,6 +7,7 @@ import string
 
 import pytest
 
+import checklist.kinds  # noqa: F401  (each kind's words join the catalogue when the kinds load)
 from checklist.text import joined, msg, number, say, system_lang
 from checklist.text.catalogue import CATALOGUE
 

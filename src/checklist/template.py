@@ -12,15 +12,11 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from checklist.pack.model import (
-    Condition,
-    EvidenceRule,
-    FrequencyRule,
-    Pack,
-    PrecedenceRule,
-    ResponseRule,
-    RuleBase,
-)
+from checklist.kinds.evidence import EvidenceRule
+from checklist.kinds.frequency import FrequencyRule
+from checklist.kinds.precedence import PrecedenceRule
+from checklist.kinds.response import ResponseRule
+from checklist.pack.model import Condition, Pack, RuleBase
 from checklist.text import say
 
 # The columns, in order: (ledger field or None for a free column, catalogue code of the header).

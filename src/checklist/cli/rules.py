@@ -94,9 +94,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    from checklist.pack.model import PackDocument
+    from checklist.kinds import PACK_DOCUMENT
 
-    schema = PackDocument.model_json_schema(by_alias=True)
+    schema = PACK_DOCUMENT.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     out.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return 0

@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 from typing_extensions import Unpack
 
 from checklist.assess import roll_up
-from checklist.engine import events, frequency  # noqa: F401  (importing them registers their rule kinds)
 from checklist.engine.assessment import assess
 from checklist.engine.context import Context, from_day_number
 from checklist.engine.kinds import evaluator

@@ -1,29 +1,45 @@
-"""The registry of rule kinds: kind -> its pack model, its evaluator and its language-reference entry.
+"""The registry of rule kinds: kind -> its model, its evaluator, its explanation.
 
-An evaluator registers itself with `@evaluates("kind")` next to its code; registering a kind twice,
-or one the pack language does not define, is an error at import time. tests/test_kinds.py requires
-for every kind an evaluator, an explanation, an entry in docs/rule-language.md and test cases.
+Each kind is one module of the package checklist.kinds (model, evaluator, explanation and words in
+one file); that package finds its modules and registers them here, so the engine, which sits below
+the kinds, looks evaluators up by name without importing them. Registering a kind twice is an error.
+tests/test_kinds.py requires for every kind an entry in docs/rule-language.md and test cases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, get_args
 
 from checklist.engine.context import Context
-from checklist.pack.model import RULE_MODELS, RuleBase
+from checklist.pack.model import Pack, RuleBase
 from checklist.result import Finding
 
 Evaluator = Callable[[Context, Any], Iterator[Finding]]
-E = TypeVar("E", bound=Evaluator)
+Explainer = Callable[[Pack, Any, str, int], str]
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    name: str
+    """One rule kind as its module declares it: `KIND = Kind(SpacingRule, evaluate, explain, ...)`.
+
+    `patchable` are the kind's own fields a pack's `overrides:` may change; `words` its catalogue
+    entries (code -> (zh, en)); `order` its place in error messages, the schema and the reference.
+    """
+
     model: type[RuleBase]
     evaluate: Evaluator
+    explain: Explainer
+    patchable: tuple[str, ...] = ()
+    words: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    order: int = 100
+
+    @property
+    def name(self) -> str:
+        """The kind's name: the one value its model's `kind` field allows."""
+        (name,) = get_args(self.model.model_fields["kind"].annotation)
+        return str(name)
 
     @property
     def reference(self) -> str:
@@ -34,18 +50,12 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def evaluates(name: str) -> Callable[[E], E]:
-    """Register the decorated function as the evaluator of rule kind `name`."""
-
-    def register(evaluate: E) -> E:
-        if name in KINDS:
-            raise ValueError(f"rule kind '{name}' has two evaluators")
-        if name not in RULE_MODELS:
-            raise ValueError(f"rule kind '{name}' has no model in checklist.pack.model")
-        KINDS[name] = Kind(name, RULE_MODELS[name], evaluate)
-        return evaluate
-
-    return register
+def register(kind: Kind) -> Kind:
+    """Add a kind to the registry (checklist.kinds does it for each of its modules)."""
+    if kind.name in KINDS:
+        raise ValueError(f"rule kind '{kind.name}' is defined twice")
+    KINDS[kind.name] = kind
+    return kind
 
 
 def evaluator(name: str) -> Evaluator:

@@ -14,16 +14,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from checklist.errors import Location, PackError, Problem, UsageError
-from checklist.pack.model import (
-    RULE_KINDS,
-    RULE_MODELS,
-    Category,
-    Pack,
-    PackDocument,
-    PackSource,
-    RuleBase,
-    RulePatch,
-)
+from checklist.kinds import PACK, PACK_DOCUMENT, RULE_KINDS, RULE_MODELS, RulePatch
+from checklist.pack.model import Category, Pack, PackDocument, PackSource, RuleBase, RulePatchBase
 from checklist.pack.yamlsrc import LocatedDoc, dotted, load_located
 from checklist.text import Message, msg, number, one_line, os_reason
 
@@ -64,7 +56,7 @@ def find_pack(ref: str | Path, relative_to: Path | None = None) -> Path:
 # ---------------------------------------------------------------- validation errors
 
 
-_KEYED_MODELS: tuple[type[BaseModel], ...] = (*RULE_MODELS.values(), PackDocument, RulePatch, Category)
+_KEYED_MODELS: tuple[type[BaseModel], ...] = (*RULE_MODELS.values(), PACK_DOCUMENT, RulePatch, Category)
 _ALL_KEYS = sorted(
     {name for model in _KEYED_MODELS for name in model.model_fields}
     | {
@@ -282,7 +274,7 @@ def read_document(path: Path) -> _Document:
     if not isinstance(located.data, dict):
         raise PackError(Problem(located.where(()), msg("pack.not_mapping")))
     try:
-        model = PackDocument.model_validate(located.data)
+        model = PACK_DOCUMENT.model_validate(located.data)
     except ValidationError as err:
         raise PackError(validation_problems(err, located)) from None
     return _Document(path, located, model, hashlib.sha256(raw).hexdigest())
@@ -321,7 +313,7 @@ def _merge_category(old: Category | None, new: Category) -> Category:
     return Category.model_validate(merged)
 
 
-def _apply_patch(entry: _RuleEntry, patch: RulePatch, doc: LocatedDoc, rule_id: str) -> _RuleEntry:
+def _apply_patch(entry: _RuleEntry, patch: RulePatchBase, doc: LocatedDoc, rule_id: str) -> _RuleEntry:
     base = entry.rule.model_dump(by_alias=True, exclude_unset=True)
     base["kind"] = entry.rule.kind
     changes = patch.model_dump(by_alias=True, exclude_unset=True)
@@ -526,7 +518,7 @@ def _finish(merged: _Merged, top_override: Pack | None = None) -> Pack:
         )
     top = merged.top
     assert top is not None
-    return Pack(
+    return PACK(
         id=top.pack,
         version=top.version,
         title=top.title,

@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from fractions import Fraction
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    Discriminator,
     Field,
     StringConstraints,
-    Tag,
     field_validator,
     model_validator,
 )
@@ -23,8 +21,6 @@ from checklist.text import fold, msg
 
 Every = Literal["week", "month", "quarter", "half", "year"]
 Severity = Literal["high", "medium", "low"]
-RuleKind = Literal["frequency", "deadline", "response", "precedence", "evidence"]
-RULE_KINDS: tuple[str, ...] = get_args(RuleKind)
 
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -196,7 +192,7 @@ class Condition(Strict):
 
 
 class RuleBase(Strict):
-    kind: RuleKind = Field(description="what the rule checks; each kind narrows it to its own name")
+    kind: str = Field(description="what the rule checks; each kind narrows it to its own name (checklist.kinds)")
     id: str = Field(pattern=_ID, description="stable id, lower-case with dashes")
     title: str = Field(description="the duty in the source's words")
     title_en: str | None = None
@@ -219,12 +215,14 @@ class RuleBase(Strict):
         return self
 
 
-class _HasCategories(RuleBase):
+class HasCategories(RuleBase):
+    """A rule about the records of one category (`category`) or of several (`categories`)."""
+
     category: str | None = None
     categories: list[str] | None = None
 
     @model_validator(mode="after")
-    def _one_category_form(self) -> _HasCategories:
+    def _one_category_form(self) -> HasCategories:
         if (self.category is None) == (self.categories is None):
             raise ValueError(msg("pack.rule.one_of", keys=["category", "categories"]))
         return self
@@ -234,132 +232,10 @@ class _HasCategories(RuleBase):
         return (self.category,) if self.category is not None else tuple(self.categories or ())
 
 
-class FrequencyRule(_HasCategories):
-    """At least / at most / exactly N matching records (or a sum of a field) in every period."""
-
-    kind: Literal["frequency"] = "frequency"
-    every: Every
-    at_least: float | None = Field(None, ge=0)
-    at_most: float | None = Field(None, ge=0)
-    exactly: float | None = Field(None, ge=0)
-    sum: str | None = Field(None, description="sum this numeric field instead of counting, e.g. hours")
-    per: Literal["unit", "person"] = "unit"
-    roles: list[str] | None = Field(None, description="with per: person, only roster members with these roles")
-    window: Window | None = None
-    min_interval_days: int | None = Field(None, ge=1, description="records closer than this count once")
-    holiday_tolerance_days: int | None = Field(
-        None, ge=1, le=31, description="a record moved past the period's end by a public holiday still counts"
-    )
-
-    @model_validator(mode="after")
-    def _thresholds(self) -> FrequencyRule:
-        if self.exactly is not None and (self.at_least is not None or self.at_most is not None):
-            raise ValueError(msg("pack.rule.exactly_alone"))
-        if self.exactly is None and self.at_least is None and self.at_most is None:
-            raise ValueError(msg("pack.rule.amount"))
-        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
-            raise ValueError(msg("pack.rule.least_most"))
-        if self.window is not None and self.window.month_days is not None and self.every != "year":
-            raise ValueError(msg("pack.rule.window_year"))
-        if self.roles is not None and self.per != "person":
-            raise ValueError(msg("pack.rule.roles_person"))
-        return self
-
-    @property
-    def minimum(self) -> float:
-        """The count (or sum) needed: at_least, or exactly, or 0 for an at_most-only rule."""
-        return self.exactly if self.exactly is not None else (self.at_least or 0)
-
-    @property
-    def maximum(self) -> float | None:
-        return self.exactly if self.exactly is not None else self.at_most
-
-
-class DeadlineRule(_HasCategories):
-    """A matching record dated on or before `by`."""
-
-    kind: Literal["deadline"]
-    by: dt.date
-
-
-class ResponseRule(RuleBase):
-    """Every `trigger` record is answered by a `then` record of the same unit within a time."""
-
-    kind: Literal["response"]
-    trigger: str = Field(description="category id of the event, e.g. major_incident")
-    then: str = Field(description="category id of the answer, e.g. incident_report")
-    within_days: int | None = Field(None, ge=0)
-    within_hours: int | None = Field(None, ge=1)
-
-    @model_validator(mode="after")
-    def _one_bound(self) -> ResponseRule:
-        if (self.within_days is None) == (self.within_hours is None):
-            raise ValueError(msg("pack.rule.one_of", keys=["within_days", "within_hours"]))
-        return self
-
-    @property
-    def category_ids(self) -> tuple[str, ...]:
-        return (self.trigger, self.then)
-
-
-class PrecedenceRule(RuleBase):
-    """A `notice` record comes at least N (and at most M) days before every `event` record."""
-
-    kind: Literal["precedence"]
-    event: str = Field(description="category id of the event, e.g. democratic_life_meeting")
-    notice: str = Field(description="category id of the announcement, e.g. dlm_plan_report")
-    at_least_days_before: int = Field(ge=0)
-    at_most_days_before: int | None = Field(None, ge=0)
-
-    @model_validator(mode="after")
-    def _order(self) -> PrecedenceRule:
-        if self.at_most_days_before is not None and self.at_most_days_before < self.at_least_days_before:
-            raise ValueError(msg("pack.rule.days_order"))
-        return self
-
-    @property
-    def category_ids(self) -> tuple[str, ...]:
-        return (self.event, self.notice)
-
-
-class EvidenceRule(_HasCategories):
-    """Every matching record has these fields filled (一事一档). `categories: ["*"]` = all."""
-
-    kind: Literal["evidence"]
-    require: list[str] = Field(min_length=1, description="fields that must be non-empty, e.g. evidence")
-
-
-def _rule_kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("kind", "frequency"))
-    return str(getattr(value, "kind", "frequency"))
-
-
-Rule = Annotated[
-    Annotated[FrequencyRule, Tag("frequency")]
-    | Annotated[DeadlineRule, Tag("deadline")]
-    | Annotated[ResponseRule, Tag("response")]
-    | Annotated[PrecedenceRule, Tag("precedence")]
-    | Annotated[EvidenceRule, Tag("evidence")],
-    Discriminator(_rule_kind),
-]
-
-
-def _tagged_models() -> dict[str, type[RuleBase]]:
-    """kind -> its model, read off the union above: the union is the one list of rule models."""
-    out: dict[str, type[RuleBase]] = {}
-    for member in get_args(get_args(Rule)[0]):
-        model, tag = get_args(member)
-        out[tag.tag] = model
-    return out
-
-
-RULE_MODELS: dict[str, type[RuleBase]] = _tagged_models()
-
-
-class RulePatch(Strict):
+class RulePatchBase(Strict):
     """Changes a pack that `extends` another makes to an inherited rule (by id)."""
 
+    # The fields every kind has; checklist.kinds adds each kind's own (its `Kind.patchable`): RulePatch.
     title: str | None = None
     title_en: str | None = None
     severity: Severity | None = None
@@ -367,22 +243,15 @@ class RulePatch(Strict):
     applies_to: list[str] | None = None
     where: list[Condition] | None = None
     enabled: bool | None = None
-    every: Every | None = None
-    at_least: float | None = Field(None, ge=0)
-    at_most: float | None = Field(None, ge=0)
-    exactly: float | None = Field(None, ge=0)
-    window: Window | None = None
-    min_interval_days: int | None = Field(None, ge=1)
-    holiday_tolerance_days: int | None = Field(None, ge=1, le=31)
-    roles: list[str] | None = None
-    by: dt.date | None = None
-    within_days: int | None = Field(None, ge=0)
-    within_hours: int | None = Field(None, ge=1)
-    at_least_days_before: int | None = Field(None, ge=0)
-    at_most_days_before: int | None = Field(None, ge=0)
-    require: list[str] | None = None
     points: float | None = Field(None, gt=0)
     deduct: float | None = Field(None, gt=0)
+
+
+# A pack holds rules of every kind; the kinds are plug-ins above this module (checklist.kinds), so the
+# pack models take the rule type as a parameter: checklist.kinds makes PackDocument[Rule, RulePatch]
+# and Pack[Rule] of the union of the kinds it found. Code below the kinds reads a bare `Pack`.
+R = TypeVar("R", bound=RuleBase)
+P = TypeVar("P", bound=RulePatchBase)
 
 
 class PackSource(Strict):
@@ -394,7 +263,7 @@ class PackSource(Strict):
     digest: str = ""  # SHA-256 of the file's bytes, recorded when it was read (for the fingerprint)
 
 
-class PackDocument(Strict):
+class PackDocument(Strict, Generic[R, P]):
     """One pack file as written (before `extends` is resolved)."""
 
     model_config = ConfigDict(
@@ -413,8 +282,8 @@ class PackDocument(Strict):
     calendar: CalendarSpec | None = None
     extends: list[str] = Field(default_factory=list, description="pack ids or paths merged in first")
     categories: dict[str, Category] = Field(default_factory=dict)
-    rules: list[Rule] = Field(default_factory=list)
-    overrides: dict[str, RulePatch] = Field(default_factory=dict, description="changes to inherited rules, by rule id")
+    rules: list[R] = Field(default_factory=list)
+    overrides: dict[str, P] = Field(default_factory=dict, description="changes to inherited rules, by rule id")
 
     @field_validator("version", mode="before")
     @classmethod
@@ -423,7 +292,7 @@ class PackDocument(Strict):
         return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
-class Pack(Strict):
+class Pack(Strict, Generic[R]):
     """A resolved pack: its own rules plus everything it extends, ready to evaluate."""
 
     id: str
@@ -434,10 +303,10 @@ class Pack(Strict):
     source: str | None = None
     calendar: CalendarSpec = CalendarSpec()
     categories: dict[str, Category]
-    rules: list[Rule]
+    rules: list[R]
     sources: list[PackSource] = Field(default_factory=list)
 
-    def rule(self, rule_id: str) -> RuleBase:
+    def rule(self, rule_id: str) -> R:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
@@ -445,5 +314,5 @@ class Pack(Strict):
         raise KeyError(f"no rule '{rule_id}' in pack '{self.id}' (rules: {known})")
 
     @property
-    def active_rules(self) -> list[RuleBase]:
+    def active_rules(self) -> list[R]:
         return [r for r in self.rules if r.enabled]

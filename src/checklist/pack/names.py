@@ -23,3 +23,14 @@ def label(pack: Pack, category_id: str, lang: str) -> str:
     cat = pack.categories[category_id]
     zh = cat.label or category_id  # a loaded pack always has the label (required unless inherited)
     return (cat.label_en or zh) if lang == "en" else zh
+
+
+def labels(pack: Pack, category_ids: tuple[str, ...], lang: str) -> str:
+    """Categories as a rule's explanation names them: 「学习」或「会议」."""
+    names = (say("explain.label", lang, name=label(pack, c, lang)) for c in category_ids)
+    return say("explain.or", lang).join(names)
+
+
+def field_name(name: str, lang: str) -> str:
+    """A ledger field as the reader calls it (fields the pack invents keep their own name)."""
+    return say(f"field.{name}", lang) if name in FIELD_ZH else name

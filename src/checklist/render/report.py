@@ -305,7 +305,8 @@ def _next_span(result: Result) -> tuple[dt.date, dt.date]:
 
 def duty_dates(pack: Any, first: dt.date, last: dt.date) -> list[tuple[Any, list[dt.date]]]:
     """Each calendar duty of the pack with its due dates in [first, last] (as `calendar` knows them)."""
-    from checklist.pack.model import DeadlineRule, FrequencyRule
+    from checklist.kinds.deadline import DeadlineRule
+    from checklist.kinds.frequency import FrequencyRule
     from checklist.periods import counting_interval, periods
 
     start_month = pack.calendar.year_start_month

@@ -17,10 +17,14 @@ from typing import Any
 
 from checklist.engine.match import Matcher
 from checklist.errors import UsageError
+from checklist.kinds.deadline import DeadlineRule
+from checklist.kinds.evidence import EvidenceRule
+from checklist.kinds.frequency import FrequencyRule
+from checklist.kinds.response import ResponseRule
 from checklist.ledger.columns import ColumnMap, map_columns
 from checklist.ledger.dates import DateError, parse_when
 from checklist.ledger.side import UnitInfo
-from checklist.pack.model import DeadlineRule, EvidenceRule, FrequencyRule, Pack, ResponseRule, RuleBase
+from checklist.pack.model import Pack, RuleBase
 from checklist.periods import Period, counting_interval, periods
 
 NO_UNIT = "-"

@@ -179,6 +179,17 @@ def say(code: str, lang: str = "zh", **args: Any) -> str:
     return msg(code, **args).text(lang)
 
 
+def add_words(words: Mapping[str, tuple[str, str]], owner: str) -> None:
+    """Add a plug-in's catalogue entries (a rule kind's `words`, checklist.kinds) to the one catalogue.
+
+    A code the catalogue already has is refused: one code, one meaning, one home.
+    """
+    taken = sorted(code for code in words if code in CATALOGUE and CATALOGUE[code] != words[code])
+    if taken:
+        raise ValueError(f"{owner}: catalogue codes defined twice: {', '.join(taken)}")
+    CATALOGUE.update(words)
+
+
 def os_reason(err: OSError) -> Message:
     """Why a file could not be opened, in words both languages have (strerror is English only)."""
     import errno

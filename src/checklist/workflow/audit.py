@@ -17,8 +17,9 @@ import numpy as np
 import pyarrow.compute as pc
 
 from checklist.engine.match import category_masks
+from checklist.kinds.frequency import FrequencyRule
 from checklist.ledger import Ledger, arrays
-from checklist.pack.model import FrequencyRule, Pack
+from checklist.pack.model import Pack
 from checklist.periods import fiscal_year_of, period_containing, year_period
 from checklist.text import Message, Pair, msg
 from checklist.text.periods import period_name

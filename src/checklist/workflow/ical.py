@@ -6,8 +6,10 @@ import datetime as dt
 
 from icalendar import Event
 
+from checklist.kinds.deadline import DeadlineRule
+from checklist.kinds.frequency import FrequencyRule
 from checklist.pack.explain import explain
-from checklist.pack.model import DeadlineRule, FrequencyRule, Pack
+from checklist.pack.model import Pack
 from checklist.periods import counting_interval, periods, year_period
 from checklist.result import Finding
 

@@ -1,4 +1,7 @@
-"""Frequency rules: count (or sum) the matching records of every unit × period (× person)."""
+"""`kind: frequency` — at least / at most / exactly N matching records (or a sum) in every period.
+
+The evaluator counts (or sums) the matching records of every unit × period (× person).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,64 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from pydantic import Field, model_validator
 
 from checklist.engine.conditions import describe, where_mask
 from checklist.engine.context import Context, day_number, from_day_number
 from checklist.engine.findings import finding
-from checklist.engine.kinds import evaluates
+from checklist.engine.kinds import Kind
 from checklist.engine.messages import amount
 from checklist.ledger import split_names
-from checklist.pack.model import FrequencyRule
-from checklist.pack.names import label
+from checklist.pack.model import Every, HasCategories, Pack, Window
+from checklist.pack.names import field_name, label, labels
 from checklist.periods import Period, counting_interval, is_public_holiday, periods
 from checklist.result import Finding, NearMiss, Outlook, Status
+from checklist.text import msg, say
+
+
+class FrequencyRule(HasCategories):
+    """At least / at most / exactly N matching records (or a sum of a field) in every period."""
+
+    kind: Literal["frequency"] = "frequency"
+    every: Every
+    at_least: float | None = Field(None, ge=0)
+    at_most: float | None = Field(None, ge=0)
+    exactly: float | None = Field(None, ge=0)
+    sum: str | None = Field(None, description="sum this numeric field instead of counting, e.g. hours")
+    per: Literal["unit", "person"] = "unit"
+    roles: list[str] | None = Field(None, description="with per: person, only roster members with these roles")
+    window: Window | None = None
+    min_interval_days: int | None = Field(None, ge=1, description="records closer than this count once")
+    holiday_tolerance_days: int | None = Field(
+        None, ge=1, le=31, description="a record moved past the period's end by a public holiday still counts"
+    )
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> FrequencyRule:
+        if self.exactly is not None and (self.at_least is not None or self.at_most is not None):
+            raise ValueError(msg("pack.rule.exactly_alone"))
+        if self.exactly is None and self.at_least is None and self.at_most is None:
+            raise ValueError(msg("pack.rule.amount"))
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(msg("pack.rule.least_most"))
+        if self.window is not None and self.window.month_days is not None and self.every != "year":
+            raise ValueError(msg("pack.rule.window_year"))
+        if self.roles is not None and self.per != "person":
+            raise ValueError(msg("pack.rule.roles_person"))
+        return self
+
+    @property
+    def minimum(self) -> float:
+        """The count (or sum) needed: at_least, or exactly, or 0 for an at_most-only rule."""
+        return self.exactly if self.exactly is not None else (self.at_least or 0)
+
+    @property
+    def maximum(self) -> float | None:
+        return self.exactly if self.exactly is not None else self.at_most
+
 
 NEAR_MISS_DAYS = 7
 AT_RISK_DAYS_PER_RECORD = 14
@@ -50,8 +98,7 @@ def _period_index(plan: _Plan, days: np.ndarray) -> np.ndarray:
     return np.where(ok, pi, -1)
 
 
-@evaluates("frequency")
-def evaluate_frequency(ctx: Context, rule: FrequencyRule) -> Iterator[Finding]:
+def evaluate(ctx: Context, rule: FrequencyRule) -> Iterator[Finding]:
     plan = _plan(ctx, rule)
     if not plan.periods:
         return
@@ -290,3 +337,112 @@ class _NearMisses:
         if not failed:
             return None
         return ";".join(describe(c, "zh") for c in failed), "; ".join(describe(c, "en") for c in failed)
+
+
+# ---------------------------------------------------------------- explanation
+
+
+def periods_in_year(every: str, year: int) -> int:
+    if every == "week":
+        return dt.date(year, 12, 28).isocalendar()[1]  # Dec 28 is always in the last ISO week
+    return {"month": 12, "quarter": 4, "half": 2, "year": 1}[every]
+
+
+def _window(window: Window | None, lang: str) -> str:
+    if window is None:
+        return ""
+    if window.month_days is not None:
+        (m1, d1), (m2, d2) = window.month_days
+        return say("explain.window.dates", lang, m1=m1, d1=d1, m2=m2, d2=d2)
+    if window.first_days:
+        return say("explain.window.first", lang, days=window.first_days)
+    if window.last_days:
+        return say("explain.window.last", lang, days=window.last_days)
+    return say("explain.window.by_day", lang, day=window.by_day)
+
+
+def _amount(rule: FrequencyRule, lang: str) -> str:
+    what = say("explain.amount.sum", lang, field=field_name(rule.sum, lang)) if rule.sum else ""
+    unit = "" if rule.sum else say("explain.amount.times", lang)
+    words = {"what": what, "unit": unit, "noun": what or unit}
+    if rule.exactly is not None:
+        return say("explain.amount.exactly", lang, n=rule.exactly, **words)
+    parts = []
+    if rule.at_least is not None:
+        parts.append(say("explain.amount.at_least", lang, n=rule.at_least, **words))
+    if rule.at_most is not None:
+        parts.append(say("explain.amount.at_most", lang, n=rule.at_most, **words))
+    return say("explain.amount.range", lang, parts=say("explain.and", lang).join(parts), **words)
+
+
+def _who(rule: FrequencyRule, lang: str) -> str:
+    if rule.per != "person":
+        return ""
+    if rule.roles:
+        return say("explain.who.roles", lang, roles=list(rule.roles))
+    return say("explain.who.member", lang)
+
+
+def explain(pack: Pack, rule: FrequencyRule, lang: str, year: int) -> str:
+    n = periods_in_year(rule.every, year)
+    unit = say(f"explain.unit.{rule.every}", lang)
+    span = say("explain.span", lang, year=year, n=n, unit=unit, each=unit.lstrip("个")) if n > 1 else ""
+    return say(
+        "explain.frequency",
+        lang,
+        every=say(f"explain.every.{rule.every}", lang),
+        who=_who(rule, lang),
+        amount=_amount(rule, lang),
+        what=labels(pack, rule.category_ids, lang),
+        window=_window(rule.window, lang),
+        span=span,
+    )
+
+
+WORDS = {
+    "explain.every.week": ("每周", "every week"),
+    "explain.every.month": ("每月", "every month"),
+    "explain.every.quarter": ("每季度", "every quarter"),
+    "explain.every.half": ("每半年", "every half year"),
+    "explain.every.year": ("每年", "every year"),
+    "explain.unit.week": ("周", "weeks"),
+    "explain.unit.month": ("个月", "months"),
+    "explain.unit.quarter": ("个季度", "quarters"),
+    "explain.unit.half": ("个半年", "halves"),
+    "explain.unit.year": ("年", "year"),
+    "explain.window.dates": (
+        "(仅{m1}月{d1}日至{m2}月{d2}日之间的记录计入)",
+        " (only records dated {m1:02d}-{d1:02d} to {m2:02d}-{d2:02d} count)",
+    ),
+    "explain.window.first": ("(每期前{days}天内)", " (within the first {days} days of each period)"),
+    "explain.window.last": ("(每期最后{days}天内)", " (within the last {days} days of each period)"),
+    "explain.window.by_day": ("(每期最后一个月{day}日前)", " (by day {day} of each period's last month)"),
+    "explain.amount.sum": ("{field}合计", "{field} in total"),
+    "explain.amount.times": ("次", "time(s)"),
+    "explain.amount.exactly": ("{what}恰好{n}{unit}{noun:hide}", "{what:hide}exactly {n} {noun}{unit:hide}"),
+    "explain.amount.at_least": ("至少{n}{unit}", "at least {n}{unit:hide}"),
+    "explain.amount.at_most": ("至多{n}{unit}", "at most {n}{unit:hide}"),
+    "explain.amount.range": ("{what}{parts}{noun:hide}", "{what:hide}{parts} {noun}"),
+    "explain.who.member": ("每名成员", " for each member"),
+    "explain.who.roles": ("每名{roles:all}", " for each member ({roles:all})"),
+    "explain.span": ("({year}年共{n}{unit},每{each}单独核查)", "; {year}: {n} {unit}{each:hide}"),
+    "explain.frequency": ("{every}{who}{amount}{what}{window}{span}", "{what} {amount} {every}{who}{window}{span}."),
+}
+
+KIND = Kind(
+    FrequencyRule,
+    evaluate,
+    explain,
+    patchable=(
+        "every",
+        "at_least",
+        "at_most",
+        "exactly",
+        "window",
+        "min_interval_days",
+        "holiday_tolerance_days",
+        "roles",
+    ),
+    words=WORDS,
+    order=1,
+)
