@@ -104,6 +104,7 @@ SPACING = '''
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -134,7 +135,7 @@ def evaluate(ctx: Context, rule: SpacingRule) -> Iterator[Finding]:
         if not ctx.applies(rule, unit):
             continue
         rows = in_window(ctx, by_unit.get(ctx.code[unit], np.array([], dtype=np.int64)))
-        for before, row in zip(rows.tolist(), rows[1:].tolist()):
+        for before, row in pairwise(rows.tolist()):
             days = int(ctx.dates[row] - ctx.dates[before])
             status: Status = "met" if days <= rule.max_days else "gap"
             day, since = from_day_number(ctx.dates[row]), from_day_number(ctx.dates[before])
