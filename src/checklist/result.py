@@ -10,6 +10,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from checklist.notice import Notice, RejectedRow, RowRef
+from checklist.text import Message
 
 SCHEMA = "checklist.result/1"
 Status = Literal["met", "gap", "due", "exceeded", "late", "waived"]
@@ -32,12 +33,28 @@ class _Frozen(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class NearMiss:
-    """A record that almost counted, and why it did not (outside the window, failed a condition…)."""
+    """A record that almost counted, and why it did not (outside the window, failed a condition…).
+
+    `reason` (the pack's language) and `reason_en` are the JSON's; `_said`, when the engine gives it,
+    is the same reason as a catalogue message, so documents can name its dates in words. orjson
+    leaves out fields whose name starts with an underscore: the JSON is unchanged."""
 
     record: RecordId
     date: dt.date
     reason: str
     reason_en: str | None = None
+    _said: Message | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, record: RecordId, day: dt.date, said: Message, language: str) -> NearMiss:
+        """A near miss whose reason is a catalogue message, written in the pack's `language` and English."""
+        return cls(record=record, date=day, reason=said.text(language), reason_en=said.text("en"), _said=said)
+
+    def text(self, lang: str) -> str:
+        """The reason for a person reading `lang`: its dates in words when it is a catalogue message."""
+        if self._said is not None:
+            return self._said.text(lang, words=True)
+        return (self.reason_en or self.reason) if lang == "en" else self.reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from checklist.rectify import problem_text, rule_title
 from checklist.result import Finding, NearMiss, Result
-from checklist.text import xml_safe
+from checklist.text import say, xml_safe
+from checklist.text.periods import date_name
 
 # OWASP CSV-injection guidance: a spreadsheet treats these leading characters as a formula when
 # something follows them (a lone `-` is a dash, never a formula: DESIGN §4.1).
@@ -39,5 +40,5 @@ __all__ = ["finding_message", "near_miss_text", "percent", "previous_scores", "p
 
 
 def near_miss_text(m: NearMiss, lang: str) -> str:
-    reason = (m.reason_en or m.reason) if lang == "en" else m.reason
-    return f"{m.record} ({m.date}): {reason}"
+    """A near miss in a report: the record, its day and why it did not count, dates in words."""
+    return say("render.near_miss", lang, record=m.record, day=date_name(m.date, lang), reason=m.text(lang))

@@ -208,16 +208,12 @@ def issue_sentence(ctx: Context, f: Finding) -> str:
             ctx.say(
                 "doc.issue.near_one",
                 record=ctx.refs([m.record]),
-                reason=(m.reason_en or m.reason) if ctx.lang == "en" else m.reason,
+                reason=m.text(ctx.lang),
             )
             for m in f.near_misses
         ]
         text += ctx.say("doc.issue.near", items=ctx.say("doc.sep").join(misses))
     return text
-
-
-def _reason(m: Any, lang: str) -> str:
-    return (m.reason_en or m.reason) if lang == "en" else m.reason
 
 
 def _order(f: Finding) -> tuple[int, int]:

@@ -106,10 +106,12 @@ def xml_safe(text: object) -> str:
 
 
 class _Formatter(string.Formatter):
-    """str.format with the product's conventions: numbers, dates and lists by language."""
+    """str.format with the product's conventions: numbers, dates and lists by language. Dates are
+    ISO (2024-03-05) for what programs read too, or in words (2024年3月5日) for documents (`words`)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, words: bool = False) -> None:
         self.lang = lang
+        self.words = words
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "all" and isinstance(value, (list, tuple)):  # every item, however many
@@ -118,10 +120,16 @@ class _Formatter(string.Formatter):
             return ""
         if format_spec:
             return super().format_field(value, format_spec)
-        if isinstance(value, (Message, Pair)):
+        if isinstance(value, Message):
+            return value.text(self.lang, words=self.words)
+        if isinstance(value, Pair):
             return value.text(self.lang)
         if isinstance(value, (float, int)) and not isinstance(value, bool):
             return number(value)
+        if isinstance(value, dt.date) and self.words:
+            from checklist.text.periods import date_name  # it renders its names through this module
+
+            return date_name(value, self.lang)
         if isinstance(value, dt.date):
             return value.isoformat()
         if isinstance(value, (list, tuple, set, frozenset)):
@@ -136,10 +144,12 @@ class Message:
     code: str
     args: Mapping[str, Any] = field(default_factory=dict)
 
-    def text(self, lang: str = "zh") -> str:
+    def text(self, lang: str = "zh", *, words: bool = False) -> str:
+        """The sentence in `lang`; with `words`, its dates as people write them (2024年3月5日, 5 March
+        2024) rather than ISO: for documents and terminal reports, not for the JSON."""
         templates = CATALOGUE[self.code]
         template = templates[0] if lang == "zh" else templates[1]
-        return _Formatter(lang).vformat(template, (), dict(self.args))
+        return _Formatter(lang, words).vformat(template, (), dict(self.args))
 
     def __str__(self) -> str:
         return self.text("zh")

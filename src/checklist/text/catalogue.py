@@ -569,6 +569,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "finding.event.gap": ("截至{due}未见{answer}", "no {answer} by {due}"),
     "finding.event.due": ("须于{due}前{answer}", "{answer} due by {due}"),
     "finding.event.waived": ("已豁免", "waived"),
+    # why a record near a gap did not count (a finding's near_misses): the JSON keeps its dates ISO,
+    # documents name them in words (NearMiss.text)
+    "near.too_close": ("与记录{other}间隔不足{days}天", "less than {days} days after record {other}"),
+    "near.outside": (
+        "日期{day}不在计数区间{start}至{end}内",
+        "dated {day}, outside the counting window {start} to {end}",
+    ),
     # ------------------------------------------------------------ render: reports and documents
     "render.unknown_format": (
         "没有“{format}”这种输出格式;可用:{formats}",
@@ -622,6 +629,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "word.units": ("单位数", "units"),
     "word.worst": ("得分最低", "lowest unit"),
     "render.row_line": ("第 {row} 行:{reason}", "row {row}: {reason}"),
+    "render.near_miss": ("{record}({day}):{reason}", "{record} ({day}): {reason}"),
     "render.notice_line": ("[{kind}] {text}", "[{kind}] {text}"),
     "kind.format": ("格式", "format"),
     "kind.unit": ("单位", "unit"),

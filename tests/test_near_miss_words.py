@@ -1,0 +1,49 @@
+"""Near misses read with their dates in words in documents and terminal reports (2024年11月28日,
+28 November 2024), while the JSON keeps its fields exactly: `date` and the reasons in ISO."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import orjson
+
+from checklist.render.common import near_miss_text
+from checklist.result import NearMiss
+from checklist.text import msg
+
+
+def _outside() -> NearMiss:
+    said = msg("near.outside", day=dt.date(2024, 11, 28), start=dt.date(2024, 10, 1), end=dt.date(2024, 10, 31))
+    return NearMiss.of(9, dt.date(2024, 11, 28), said, "zh")
+
+
+def test_the_json_of_a_near_miss_keeps_iso_dates():
+    assert orjson.loads(orjson.dumps(_outside())) == {
+        "record": 9,
+        "date": "2024-11-28",
+        "reason": "日期2024-11-28不在计数区间2024-10-01至2024-10-31内",
+        "reason_en": "dated 2024-11-28, outside the counting window 2024-10-01 to 2024-10-31",
+    }
+
+
+def test_a_near_miss_in_a_chinese_report_names_its_dates_in_words():
+    assert (
+        near_miss_text(_outside(), "zh")
+        == "9(2024年11月28日):日期2024年11月28日不在计数区间2024年10月1日至2024年10月31日内"
+    )
+
+
+def test_a_near_miss_in_an_english_report_names_its_dates_in_words():
+    assert near_miss_text(_outside(), "en") == (
+        "9 (28 November 2024): dated 28 November 2024, outside the counting window 1 October 2024 to 31 October 2024"
+    )
+
+
+def test_a_reason_without_a_message_is_shown_as_the_engine_wrote_it():
+    miss = NearMiss(
+        record="二季度!7", date=dt.date(2024, 5, 6), reason="未满足条件:参加人数不少于10人", reason_en="fewer than 10"
+    )
+    assert near_miss_text(miss, "zh") == "二季度!7(2024年5月6日):未满足条件:参加人数不少于10人"
+    assert near_miss_text(miss, "en") == "二季度!7 (6 May 2024): fewer than 10"
+    too_close = NearMiss.of(4, dt.date(2024, 3, 2), msg("near.too_close", other=3, days=7), "en")
+    assert (too_close.reason, too_close.reason_en) == ("less than 7 days after record 3",) * 2
