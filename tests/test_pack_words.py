@@ -52,13 +52,13 @@ rules:
 EXPECTED = [
     ("1:7", "pack", ["“县委宣传部清单”不是有效的标识", "小写英文字母"], ["is not a valid id"], "pack.value.id"),
     ("12:12", "rules[0].every", ["“每年”不是可选值", "应写作 year"], ["'每年' is not one of", "(write year)"], None),
-    ("13:15", "rules[0].at_least", ["应为数字,而不是“两次”"], ["should be a number, got '两次'"], "pack.value.number"),
+    ("13:15", "rules[0].at_least", ["应为数字，而不是“两次”"], ["should be a number, got '两次'"], "pack.value.number"),
     ("14:15", "rules[0].severity", ["“高”不是可选值", "high、medium、low", "应写作 high"], ["(write high)"], None),
     ("19:9", "rules[1].by", ["应为日期", "而不是“2024年12月31日”"], ["should be a date like 2024-03-31"], None),
     ("21:11", "rules[2].kind", ["规则类型 kind 为“respons”", "response"], ["kind 'respons' is not one of"], None),
     ("26:17", "rules[3].categories", ["应为列表", "而不是“专题研究”"], ["should be a list", "got '专题研究'"], None),
     ("27:14", "rules[3].require", ["至少要有 1 项"], ["needs at least 1 item"], "pack.value.too_short"),
-    ("28:14", "rules[3].enabled", ["应为 true 或 false,而不是“是”", "应写作 true"], ["should be true or false"], None),
+    ("28:14", "rules[3].enabled", ["应为 true 或 false，而不是“是”", "应写作 true"], ["should be true or false"], None),
     ("29:5", "rules[3].颜色", ["未知的键“颜色”"], ["unknown key '颜色'"], "pack.key.unknown"),
 ]
 
@@ -105,12 +105,12 @@ def test_every_problem_has_a_catalogue_code(tmp_path):
         (  # the input method's full-width colon
             "pack: a\nversion: '1'\ntitle: 清单\nrules:\n  - id: a\n    title: 学习\n"
             "    every：year\n    at_least: 2\n",
-            "YAML 语法错误:找不到应有的冒号“:”。本行用了全角冒号“：”",
+            "YAML 语法错误：找不到应有的冒号“:”。本行用了全角冒号“：”",
             "YAML syntax error: could not find expected ':'; the line has a full-width colon",
         ),
         (  # a tab for indentation
             "pack: a\nversion: '1'\ntitle: 清单\nrules:\n\t- id: a\n",
-            "YAML 语法错误:有制表符(Tab);YAML 只能用空格缩进",
+            "YAML 语法错误：有制表符（Tab）；YAML 只能用空格缩进",
             "YAML syntax error: a tab character",
         ),
         (  # an unclosed bracket
@@ -131,7 +131,7 @@ def test_every_problem_has_a_catalogue_code(tmp_path):
         ),
         (  # no space after the list dash
             "pack: a\nversion: '1'\ntitle: 清单\nrules:\n  -id: a\n",
-            "rules: 应为列表(写作 [甲, 乙],或逐行以“- ”开头),而不是一组“键: 值”(列表项的“-”后要有一个空格)",
+            "rules: 应为列表（写作 [甲, 乙]，或逐行以“- ”开头），而不是一组“键: 值”（列表项的“-”后要有一个空格）",
             "rules: should be a list ([a, b], or lines starting with '- '), got a mapping (a list item needs",
         ),
         (  # two forms of a window at once (a model check)
@@ -143,12 +143,12 @@ def test_every_problem_has_a_catalogue_code(tmp_path):
         (  # an unknown category, close to a known one
             "pack: a\nversion: '1'\ntitle: 清单\ncategories: {专题研究: {label: 学习}}\nrules:\n"
             "  - {id: a, title: t, category: 专题研空, every: year, at_least: 1}\n",
-            "rules[0].category: 未定义的类别“专题研空”(是否应为“专题研究”?)",
+            "rules[0].category: 未定义的类别“专题研空”（是否应为“专题研究”？）",
             "rules[0].category: unknown category '专题研空' (did you mean '专题研究'?)",
         ),
         (  # a pack saved by Notepad in GBK
             None,
-            "不是 UTF-8 文本(字节 0x",
+            "不是 UTF-8 文本（字节 0x",
             "not UTF-8 text (byte 0x",
         ),
     ],
@@ -177,7 +177,7 @@ def test_cli_prints_pack_errors_in_chinese_by_default_and_english_on_request(tmp
     assert main(["evaluate", ledger, "--rules", str(path), "--lang", "en"]) == 2
     en = capsys.readouterr().err
     assert len(zh.splitlines()) == len(EXPECTED) == len(en.splitlines())
-    assert "应为数字,而不是“两次”" in zh and "should be a number, got '两次'" in en
+    assert "应为数字，而不是“两次”" in zh and "should be a number, got '两次'" in en
     assert "Traceback" not in zh + en
 
 

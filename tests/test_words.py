@@ -4,6 +4,8 @@ the pack's own texts (DESIGN §7.1): the sample commands, run as a clerk would, 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -118,3 +120,56 @@ def test_references_say_which_numbering_they_are(tmp_path, capsys, ledger, cited
     main(args)
     table = capsys.readouterr().out
     assert header in table and "记录 " not in table
+
+
+# ---------------------------------------------------------------- checklist watch alerts
+
+
+def test_watch_alerts_carry_a_code_and_a_sentence_in_the_chosen_language():
+    """Alerts are worded without durable-rules (a pure step after it): the data stays, a catalogue
+    code and a message in the reader's language are added; a rejected row's reason follows --lang."""
+    from checklist.stream.alerts import worded
+    from checklist.stream.monitor import Monitor
+
+    titles_zh = {"knowledge-study": "每季度至少组织1次意识形态知识学习"}
+    alert = {
+        "alert": "overdue",
+        "unit": "县委宣传部",
+        "rule": "knowledge-study",
+        "period": "2024-Q1",
+        "count": 0,
+        "required": 1.0,
+        "due": "2024-03-31",
+        "rows": [],
+    }
+    zh = worded(alert, "zh", titles_zh)
+    assert zh["code"] == "watch.alert.overdue" and zh["period"] == "2024-Q1" and zh["rows"] == []
+    assert (
+        zh["message"]
+        == "县委宣传部：2024年第一季度“每季度至少组织1次意识形态知识学习”已过截止日期2024年3月31日，完成0次，要求1次"
+    )
+    falls = worded(
+        {**alert, "alert": "falls_due", "due": "2024-12-31", "period": "2024"}, "en", {"knowledge-study": "Study"}
+    )
+    assert falls["message"] == "县委宣传部: “Study” for 2024 falls due on 31 December 2024, 1 still missing"
+
+    monitor = Monitor(load_pack("ideology-responsibility"), dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    (bad_day,) = monitor.feed({"日期": "2024-13-01", "活动类型": "专题研究"}, 5)
+    (no_day,) = monitor.feed({"日期": "", "活动类型": "专题研究"}, 6)
+    row5 = worded({"alert": "rejected", **bad_day.data}, "zh", {})
+    assert row5["code"] == "date.no_such_day" and row5["reason"] == "日期“2024-13-01”不存在"
+    assert row5["message"] == "第5行未计入：日期“2024-13-01”不存在"
+    row6 = worded({"alert": "rejected", **no_day.data}, "en", {})
+    assert (row6["code"], row6["reason"], row6["message"]) == ("row.no_date", "no date", "row 6 not counted: no date")
+    assert not {"reason_zh", "reason_en"} & row6.keys()
+
+
+def test_a_reader_that_closes_the_pipe_is_not_an_internal_error(capsys):
+    """`checklist evaluate … | head`: the pipe closes early; no 内部错误 line, no exit 3."""
+
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    assert main(["evaluate", str(SAMPLE), "--as-of", "2024-12-31"], out=Closed()) == 0
+    assert "内部错误" not in capsys.readouterr().err

@@ -83,6 +83,8 @@ def _failed(err: BaseException, args: argparse.Namespace) -> int:
     if isinstance(err, ChecklistError):
         _say(say("cli.error", lang, detail=_text(err, lang)))
         return EXIT_USAGE
+    if isinstance(err, BrokenPipeError):  # `checklist … | head`: the reader left; nothing went wrong here
+        return EXIT_OK
     if isinstance(err, KeyboardInterrupt):
         _say(say("cli.interrupted", lang))
         return EXIT_INTERRUPTED

@@ -6,10 +6,13 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from checklist.cli import options as o
-from checklist.text import whole
+from checklist.text import msg, whole
+
+if TYPE_CHECKING:
+    from checklist.stream.monitor import Change
 
 
 def add(sub: argparse._SubParsersAction, h: o.Help) -> None:
@@ -33,8 +36,8 @@ def watch_options(p: argparse.ArgumentParser, h: o.Help) -> None:
 def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:  # noqa: C901 - to split (CLI package owner)
     from checklist.ledger.side import read_units
     from checklist.periods import fiscal_year_of, year_period
-    from checklist.stream.alerts import AlertRules
-    from checklist.stream.monitor import Change, Monitor, record_day
+    from checklist.stream.alerts import AlertRules, worded
+    from checklist.stream.monitor import Monitor, record_day, rejected
     from checklist.stream.watch import records
 
     rules = AlertRules()  # first: without durable-rules, say so before reading anything
@@ -55,14 +58,18 @@ def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:  # noqa: C901 - to 
     if args.clock == "system":
         monitor.advance(today, within)
 
+    lang = o.lang_of(args)
+    titles = {r.id: (r.title_en or r.title) if lang == "en" else r.title for r in pack.rules}
+
     def judge(changes: list[Change]) -> None:
         for alert in (alert for change in changes for alert in rules.judge(change)):
-            out.write(json.dumps({**alert, "at": str(monitor.now or today)}, ensure_ascii=False) + "\n")
+            line = {**worded(alert, lang, titles), "at": str(monitor.now or today)}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
         out.flush()
 
     for row, record, problem in records(sys.stdin, args.follow, args.idle):
         if record is None:
-            judge([Change("rejected", {"row": row, "reason": problem})])
+            judge([rejected(row, problem or msg("row.json_not_object"))])
         elif "tick" in record:
             judge(monitor.advance(o.day(str(record["tick"]), "tick"), within))
         else:
@@ -74,7 +81,7 @@ def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:  # noqa: C901 - to 
                     judge(monitor.advance(day, within))
             judge(monitor.feed(record, row))
     if monitor.outside:
-        _outside(monitor, out, o.lang_of(args), verdicts=args.verdicts)
+        _outside(monitor, out, lang, verdicts=args.verdicts)
     if args.verdicts:
         _verdicts(monitor, monitor.now or today, out)
     return 0

@@ -6,6 +6,7 @@ per-key state stays in the monitor (durable-rules' C core holds at most 1,024 li
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import sys
 from collections.abc import Callable
@@ -13,11 +14,10 @@ from typing import Any
 
 from checklist.errors import UsageError
 from checklist.stream.monitor import Change
+from checklist.text import msg, say
+from checklist.text.periods import date_name, period_name
 
-UNAVAILABLE = (
-    "checklist watch needs the optional durable-rules engine: pip install 'checklist[stream]' "
-    "(Python 3.10-3.12; durable-rules does not import on Python 3.13 or later)"
-)
+UNAVAILABLE = msg("watch.unavailable")
 _names = itertools.count()
 INTERNAL = ("type", "sid", "id", "$s", "before", "maximum", "passed", "answered")
 
@@ -81,3 +81,36 @@ class AlertRules:
         if isinstance(outcome, dict) and "exception" in outcome:  # durable-rules reports action errors here
             raise RuntimeError(f"alert rule failed: {outcome['exception']}")
         return self._fired
+
+
+def worded(alert: dict[str, Any], lang: str, titles: dict[str, str]) -> dict[str, Any]:
+    """An alert as a person reads it: its catalogue `code` and a `message` in `lang` beside the data
+    (a rejected row's `reason` in `lang` too). `titles` are the rules' titles in `lang`, by id."""
+    kind = alert["alert"]
+    out = {k: v for k, v in alert.items() if k not in ("reason_zh", "reason_en")}
+    if kind == "rejected":
+        reason = alert.get(f"reason_{lang}", "")
+        return {**out, "reason": reason, "message": say("watch.alert.rejected", lang, row=alert["row"], reason=reason)}
+    code = f"watch.alert.{kind}"
+    rule = alert.get("rule", "")
+    due = dt.date.fromisoformat(alert["due"]) if alert.get("due") else None
+    words = {
+        "unit": alert.get("unit", ""),
+        "title": titles.get(rule, rule),
+        "period": _period(kind, alert.get("period", ""), lang),
+        "count": alert.get("count", 0),
+        "required": alert.get("required", 0),
+        "missing": max(0.0, float(alert.get("required", 0)) - float(alert.get("count", 0))),
+        "due": date_name(due, lang) if due else "",
+    }
+    return {**out, "code": code, "message": say(code, lang, **words)}
+
+
+def _period(kind: str, label: str, lang: str) -> str:
+    """A response's period is the trigger's day (2024-08-05); the others are period labels."""
+    if kind == "response_missed":
+        try:
+            return date_name(dt.date.fromisoformat(label), lang)
+        except ValueError:
+            return label
+    return period_name(label, lang)

@@ -26,6 +26,7 @@ from checklist.ledger.dates import DateError, parse_when
 from checklist.ledger.side import UnitInfo
 from checklist.pack.model import Pack, RuleBase
 from checklist.periods import Period, counting_interval, periods
+from checklist.text import Message, Pair, msg
 
 NO_UNIT = "-"
 
@@ -64,6 +65,12 @@ class Change:
     data: dict[str, Any]
 
 
+def rejected(row: int, why: Message | Pair) -> Change:
+    """A row that counts in nothing, with its reason in both languages (the alert rules pass plain
+    data only; the CLI picks the reader's language) and the reason's catalogue code."""
+    return Change("rejected", {"row": row, "code": why.code, "reason_zh": why.text("zh"), "reason_en": why.text("en")})
+
+
 def unsupported(rule: RuleBase) -> str | None:
     """Why the monitor cannot follow this rule yet (the batch `evaluate` can)."""
     if isinstance(rule, FrequencyRule):
@@ -98,7 +105,7 @@ class Monitor:
     def __init__(self, pack: Pack, start: dt.date, end: dt.date, units: list[UnitInfo] | None = None) -> None:
         problems = [f"{r.id} ({why})" for r in pack.active_rules if (why := unsupported(r))]
         if problems:
-            raise UsageError(f"watch cannot follow rules using {', '.join(problems)}; use `checklist evaluate`")
+            raise UsageError(msg("watch.unsupported", rules=problems))
         self.pack, self.start, self.end = pack, start, end
         self.matcher = Matcher(pack)
         self.info = {u.unit: u for u in units or []}
@@ -128,13 +135,13 @@ class Monitor:
         self.has_evidence = self.has_evidence or "evidence" in get
         text = {f: "" if v is None else str(v).strip() for f, v in get.items()}
         if not text.get("date"):
-            return [Change("rejected", {"row": row, "reason": "no date"})]
+            return [rejected(row, msg("row.no_date"))]
         try:
             day = parse_when(text["date"]).day
         except DateError as err:
-            return [Change("rejected", {"row": row, "reason": str(err)})]
+            return [rejected(row, err.message)]
         if not text.get("activity"):
-            return [Change("rejected", {"row": row, "reason": "empty activity"})]
+            return [rejected(row, msg("row.empty_activity"))]
         if not self.start <= day <= self.end:
             self.outside.append(row)
         unit = unicodedata.normalize("NFKC", text.get("unit", "")).strip() or NO_UNIT

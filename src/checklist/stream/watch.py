@@ -11,12 +11,12 @@ from typing import Any, TextIO
 
 from checklist.errors import UsageError
 from checklist.ledger.readers import json_record
-from checklist.text import msg
+from checklist.text import Message, Pair, msg, os_reason
 
 
 def records(
     stdin: TextIO, follow: str | None = None, idle: float = 2.0
-) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+) -> Iterator[tuple[int, dict[str, Any] | None, Message | Pair | None]]:
     """(row, record or None when unreadable, why not): stdin JSON Lines, or a CSV file as it grows."""
     if follow:
         yield from _follow(Path(follow), idle)
@@ -25,15 +25,15 @@ def records(
         if not line.strip():
             continue
         value, why = json_record(line)
-        yield number, value, "" if why is None else why.text("en")
+        yield number, value, why
 
 
-def _follow(path: Path, idle: float) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+def _follow(path: Path, idle: float) -> Iterator[tuple[int, dict[str, Any] | None, Message | Pair | None]]:
     """Rows of a CSV as they are appended (UTF-8 or GBK); stops after `idle` seconds without growth."""
     try:
         stream = path.open("rb")
     except OSError as err:
-        raise UsageError(msg("usage.cannot_follow", path=str(path), reason=err.strerror or str(err))) from None
+        raise UsageError(msg("usage.cannot_follow", path=str(path), reason=os_reason(err))) from None
     header: list[str] | None = None
     number, pending, quiet = 0, b"", 0.0
     with stream:
@@ -56,7 +56,7 @@ def _follow(path: Path, idle: float) -> Iterator[tuple[int, dict[str, Any] | Non
                     header = [c.strip().lstrip("\ufeff") for c in cells]
                     continue
                 if any(c.strip() for c in cells):
-                    yield number, dict(zip(header, cells, strict=False)), ""
+                    yield number, dict(zip(header, cells, strict=False)), None
 
 
 def _decode(raw: bytes) -> str:
