@@ -447,7 +447,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "rule id '{rule}' is defined twice (also at {at}){hint}",
     ),
     "pack.rule_two_ways": (
-        "规则“{rule}”经两条途径进入本规则包，两处的修改不同（某个规则包的 overrides:）；请在一个同时继承两者的规则包中修改",
+        "规则“{rule}”经两条途径进入本规则包，两处的修改不同（某个规则包的 overrides:）；"
+        "请在一个同时继承两者的规则包中修改",
         "rule '{rule}' reaches this pack twice, changed differently on the two ways (an 'overrides:' in one of "
         "the packs combined); change it in one pack that extends both",
     ),
