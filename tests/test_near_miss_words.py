@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import orjson
 
+from checklist.cli import main
 from checklist.render.common import near_miss_text
 from checklist.result import NearMiss
 from checklist.text import msg
@@ -47,3 +50,30 @@ def test_a_reason_without_a_message_is_shown_as_the_engine_wrote_it():
     assert near_miss_text(miss, "en") == "二季度!7 (6 May 2024): fewer than 10"
     too_close = NearMiss.of(4, dt.date(2024, 3, 2), msg("near.too_close", other=3, days=7), "en")
     assert (too_close.reason, too_close.reason_en) == ("less than 7 days after record 3",) * 2
+
+
+COUNTY = Path(__file__).parent.parent / "fixtures" / "county" / "sample_ledger.csv"
+
+
+def test_the_engines_near_miss_reads_in_words_in_the_table_and_stays_iso_in_the_json(capsys):
+    # 序号48 of 县教育局党组 is a 党内通报 dated 2024-11-26; the pack's year-end briefing counts only
+    # 12-01 to 12-31 (window), so it is a near miss of the 2024 gap.
+    argv = ["evaluate", str(COUNTY), "--as-of", "2024-12-31", "--unit", "县教育局党组"]
+    main([*argv, "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    (miss,) = [m for f in data["findings"] for m in f.get("near_misses") or [] if m["record"] == 48]
+    assert miss == {
+        "record": 48,
+        "date": "2024-11-26",
+        "reason": "日期2024-11-26不在计数区间2024-12-01至2024-12-31内",
+        "reason_en": "dated 2024-11-26, outside the counting window 2024-12-01 to 2024-12-31",
+    }
+    main(argv)
+    table = capsys.readouterr().out
+    assert "48(2024年11月26日):日期2024年11月26日不在计数区间2024年12月1日至2024年12月31日内" in table
+    assert "2024-11-26" not in table
+    main([*argv, "--lang", "en"])
+    assert (
+        "48 (26 November 2024): dated 26 November 2024, outside the counting window 1 December 2024 to 31 December 2024"
+        in (capsys.readouterr().out)
+    )

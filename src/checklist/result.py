@@ -10,7 +10,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from checklist.notice import Notice, RejectedRow, RowRef
-from checklist.text import Message
+from checklist.text import Message, Pair
 
 SCHEMA = "checklist.result/1"
 Status = Literal["met", "gap", "due", "exceeded", "late", "waived"]
@@ -43,17 +43,19 @@ class NearMiss:
     date: dt.date
     reason: str
     reason_en: str | None = None
-    _said: Message | None = field(default=None, compare=False, repr=False)
+    _said: Message | Pair | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, record: RecordId, day: dt.date, said: Message, language: str) -> NearMiss:
+    def of(cls, record: RecordId, day: dt.date, said: Message | Pair, language: str) -> NearMiss:
         """A near miss whose reason is a catalogue message, written in the pack's `language` and English."""
         return cls(record=record, date=day, reason=said.text(language), reason_en=said.text("en"), _said=said)
 
     def text(self, lang: str) -> str:
         """The reason for a person reading `lang`: its dates in words when it is a catalogue message."""
-        if self._said is not None:
+        if isinstance(self._said, Message):
             return self._said.text(lang, words=True)
+        if self._said is not None:
+            return self._said.text(lang)
         return (self.reason_en or self.reason) if lang == "en" else self.reason
 
 

@@ -24,7 +24,7 @@ from checklist.pack.model import Every, HasCategories, Pack, Window
 from checklist.pack.names import field_name, label, labels
 from checklist.periods import Period, counting_interval, is_public_holiday, periods
 from checklist.result import Finding, NearMiss, Outlook, Status
-from checklist.text import msg, say
+from checklist.text import Message, Pair, msg, say
 
 
 class FrequencyRule(HasCategories):
@@ -315,28 +315,24 @@ class _NearMisses:
             if row in kept:
                 continue
             day = from_day_number(ctx.dates[row])
-            reasons = self._reasons(row, day, cs, ce, close)
-            if reasons:
-                zh, en = reasons
-                local = en if ctx.pack.language == "en" else zh
-                out.append(NearMiss(record=ctx.record_id(row), date=day, reason=local, reason_en=en))
+            reason = self._reason(row, day, cs, ce, close)
+            if reason is not None:
+                out.append(NearMiss.of(ctx.record_id(row), day, reason, ctx.pack.language))
             if len(out) >= MAX_NEAR_MISSES:
                 break
         return out
 
-    def _reasons(
-        self, row: int, day: dt.date, cs: dt.date, ce: dt.date, close: dict[int, int]
-    ) -> tuple[str, str] | None:
-        """Why a record did not count, in Chinese and in English."""
+    def _reason(self, row: int, day: dt.date, cs: dt.date, ce: dt.date, close: dict[int, int]) -> Message | Pair | None:
+        """Why a record did not count (near.* codes), or None when nothing held it back."""
         if row in close:
-            other, days = self.ctx.record_id(close[row]), self.rule.min_interval_days
-            return f"与记录{other}间隔不足{days}天", f"less than {days} days after record {other}"
+            return msg("near.too_close", other=self.ctx.record_id(close[row]), days=self.rule.min_interval_days)
         if not cs <= day <= ce:
-            return (f"日期{day}不在计数区间{cs}至{ce}内", f"dated {day}, outside the counting window {cs} to {ce}")
+            return msg("near.outside", day=day, start=cs, end=ce)
         failed = [condition for mask, condition in self.parts if not mask[row]]
         if not failed:
             return None
-        return ";".join(describe(c, "zh") for c in failed), "; ".join(describe(c, "en") for c in failed)
+        zh, en = (";".join(describe(c, "zh") for c in failed), "; ".join(describe(c, "en") for c in failed))
+        return Pair("near.failed", zh, en)
 
 
 # ---------------------------------------------------------------- explanation

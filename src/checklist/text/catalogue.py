@@ -580,6 +580,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "日期{day}不在计数区间{start}至{end}内",
         "dated {day}, outside the counting window {start} to {end}",
     ),
+    "near.failed": ("{conditions}", "{conditions}"),  # the conditions it fails (condition.*), one after another
     # ------------------------------------------------------------ render: reports and documents
     "render.unknown_format": (
         "没有“{format}”这种输出格式;可用:{formats}",
