@@ -188,6 +188,45 @@ def test_xls_whose_header_row_reaches_column_65536_reads_in_moments(tmp_path):
     assert ledger.table["title"].to_pylist() == [f"第{n}次" for n in range(1, 6)]
 
 
+def _fat_entry(data: bytearray, sector: int) -> int:
+    """Offset of the FAT entry that says which sector follows `sector` (one FAT sector, 512-byte sectors)."""
+    fat_sector = struct.unpack_from("<I", data, 76)[0]
+    return 512 + 512 * fat_sector + 4 * sector
+
+
+def _xls_400() -> bytearray:
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("台账")
+    for column, header in enumerate(["日期", "活动类型", "主题"]):
+        sheet.write(0, column, header)
+    for row in range(1, 400):
+        sheet.write(row, 0, f"2024-03-{row % 28 + 1:02d}")
+        sheet.write(row, 1, "三会一课")
+        sheet.write(row, 2, f"第{row}次")
+    out = io.BytesIO()
+    book.save(out)
+    data = bytearray(out.getvalue())
+    assert struct.unpack_from("<I", data, 48)[0] > 40  # xlwt: the workbook stream first, from sector 0 on
+    return data
+
+
+@pytest.mark.parametrize("follower", [5, 40, 0xFFFFFFFE], ids=["back", "skip", "end"])
+def test_xls_whose_sector_chain_is_damaged_is_an_error_not_fewer_rows(tmp_path, follower):
+    # The FAT says sector 30 of the workbook stream is followed by sector 5 (calamine then read 150
+    # of the 399 rows and said nothing), by sector 40 (ten sectors skipped) or by nothing.
+    data = _xls_400()
+    struct.pack_into("<I", data, _fat_entry(data, 30), follower)
+    err = _read_error(tmp_path, "断链.xls", bytes(data))
+    assert err.problems[0].code == "ledger.excel_chain"
+
+
+def test_sound_xls_of_400_rows_reads_every_row(tmp_path):
+    path = tmp_path / "台账.xls"
+    path.write_bytes(bytes(_xls_400()))
+    ledger = read_ledger(path)
+    assert ledger.rows == 399 and not ledger.rejected
+
+
 # ---------------------------------------------------------------- one child process for a folder's workbooks
 
 
@@ -231,23 +270,26 @@ def test_a_folder_of_workbooks_is_read_by_one_child_process(tmp_path, children):
     assert len(children) == 1
 
 
-def test_a_hostile_workbook_among_others_is_named_and_the_others_still_read(tmp_path, children):
-    good, bad, after = tmp_path / "a.xlsx", tmp_path / "b.xls", tmp_path / "c.xlsx"
+def test_a_workbook_that_fails_among_others_is_named_and_the_others_still_read(tmp_path, children, monkeypatch):
+    # A workbook that takes the child past its memory (here a 1.6 KB sheet spanning 104 x 19,000
+    # cells, ~90 MB to build, under a 40 MB budget the parent watches) between two sound ones.
+    monkeypatch.setattr(excel, "MEMORY_FLOOR", 40 << 20)
+    monkeypatch.setattr(excel, "POLL", 0.005)
+    good, bad, after = tmp_path / "a.xlsx", tmp_path / "b.xlsx", tmp_path / "c.xlsx"
     good.write_bytes(_unit_xlsx("城关镇", 2))
-    bad.write_bytes(_loop_xls())
+    bad.write_bytes(xlsx_bytes(_sheet_xml([*LEDGER_CELLS, ("CZ19000", "x")])))
     after.write_bytes(_unit_xlsx("河口乡", 3))
-    with excel.WorkbookReader() as reader:
+    with excel.WorkbookReader(watch_memory=True) as reader:
         for path in (good, bad, after):
             reader.submit(path.name, path)
         assert len(reader.load(good.name, good).sheets[0].grid) == 3
         with pytest.raises(LedgerError) as caught:
             reader.load(bad.name, bad)
         assert len(reader.load(after.name, after).sheets[0].grid) == 4
-    # the child that had read a.xlsx died on b.xls; b.xls was read again alone, c.xlsx by a fresh child
+    # the child that had read a.xlsx was ended on b.xlsx; b.xlsx was read again alone (so the error
+    # is its own, not the leftovers of a.xlsx), and c.xlsx by a fresh child
     assert len(children) == 3
-    with pytest.raises(LedgerError) as alone:
-        excel.load_workbook(bad.name, bad)
-    assert str(caught.value) == str(alone.value) and str(caught.value).startswith("b.xls")
+    assert str(caught.value).startswith("b.xlsx") and caught.value.problems[0].code == "ledger.excel_memory"
 
 
 def test_read_ledger_of_a_folder_names_the_workbook_that_cannot_be_read(tmp_path):

@@ -142,6 +142,93 @@ def check_xlsx(path: str) -> dict[str, Any] | None:
     return None
 
 
+# ---------------------------------------------------------------- .xls: the compound file's sector chains
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FREE_OR_SPECIAL = 0xFFFFFFFA  # sector numbers from here up are markers (end of chain, FAT, free...)
+_BOOK_STREAMS = ("workbook", "book")
+
+
+class _Broken(Exception):
+    """A sector chain of the compound file is damaged: it loops, ends early or leaves the file."""
+
+
+def _chain(fat: list[int], start: int, sectors: int, limit: int) -> list[int]:
+    """The sectors of a chain, at most `sectors` of them; _Broken when it revisits one or leaves the file."""
+    out: list[int] = []
+    seen: set[int] = set()
+    at = start
+    while len(out) < sectors and at < _FREE_OR_SPECIAL:
+        if at >= limit or at >= len(fat) or at in seen:
+            raise _Broken
+        seen.add(at)
+        out.append(at)
+        at = fat[at]
+    return out
+
+
+def _fat(data: bytes, size: int, limit: int) -> list[int]:
+    count = size // 4
+    fat_sectors = list(struct.unpack_from("<109I", data, 76))[: struct.unpack_from("<I", data, 44)[0]]
+    at, seen = struct.unpack_from("<I", data, 68)[0], set()
+    while at < _FREE_OR_SPECIAL and len(fat_sectors) < limit:  # DIFAT sectors beyond the header's 109
+        if at >= limit or at in seen:
+            raise _Broken
+        seen.add(at)
+        entries = struct.unpack_from(f"<{count}I", data, (at + 1) * size)
+        fat_sectors += entries[:-1]
+        at = entries[-1]
+    fat: list[int] = []
+    for sector in fat_sectors:
+        if sector >= _FREE_OR_SPECIAL:
+            break
+        if sector >= limit:
+            raise _Broken
+        fat += struct.unpack_from(f"<{count}I", data, (sector + 1) * size)
+    return fat
+
+
+def check_xls(path: str) -> dict[str, Any] | None:
+    """An error when the sector chain of the workbook stream (or of the directory) is damaged.
+
+    calamine follows a chain that jumps back into the stream as if nothing were wrong and returns
+    the rows it could make sense of: a damaged file read as 150 rows of 400, without a word. The
+    chain is checked here first, as the compound file format defines it. Streams small enough to
+    live in the mini stream (under 4 KB) are left to calamine."""
+    with open(path, "rb") as stream:
+        data = stream.read()
+    if not data.startswith(_OLE) or len(data) < 512:
+        return None  # not a compound file: calamine says what it is
+    size = 1 << struct.unpack_from("<H", data, 30)[0]
+    if size not in (512, 4096) or len(data) < size:
+        return None
+    limit = len(data) // size - 1  # sectors the file holds after its header
+    try:
+        fat = _fat(data, size, limit)
+        directory = b"".join(
+            data[(s + 1) * size : (s + 2) * size]
+            for s in _chain(fat, struct.unpack_from("<I", data, 48)[0], limit, limit)
+        )
+        cutoff = struct.unpack_from("<I", data, 56)[0]
+        for at in range(0, len(directory) - 127, 128):
+            entry = directory[at : at + 128]
+            length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+            name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace").casefold()
+            if entry[66] != 2 or name not in _BOOK_STREAMS:
+                continue
+            start, stream_size = struct.unpack_from("<II", entry, 116)
+            if stream_size >= cutoff:
+                needed = -(-stream_size // size)
+                if len(_chain(fat, start, needed, limit)) < needed:
+                    raise _Broken
+            break
+    except _Broken:
+        return {"error": "ledger.excel_chain", "args": {}}
+    except struct.error:  # a header or table cut short: calamine reports what it finds
+        return None
+    return None
+
+
 def _trimmed(row: list[Any]) -> list[Any]:
     end = len(row)
     while end and (row[end - 1] is None or row[end - 1] == ""):
@@ -236,7 +323,7 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
     try:
         with open(path, "rb") as stream:
             zipped = stream.read(4) == b"PK\x03\x04"
-        found = check_xlsx(path) if zipped else None
+        found = check_xlsx(path) if zipped else check_xls(path)
         return found or read(path, list(request.get("only") or ()), bool(request.get("text")))
     except MemoryError:
         return {"error": "ledger.excel_memory", "args": {}}

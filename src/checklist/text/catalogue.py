@@ -121,6 +121,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "工作簿无法读取:读取时超出 {mb} MB 内存或文件已损坏",
         "the workbook cannot be read: reading it needed more than {mb} MB of memory, or the file is damaged",
     ),
+    "ledger.excel_chain": (
+        "工作簿已损坏：文件内部的扇区链断裂，读出的行会不全，因此不予读取；请重新导出或另存后再提交",
+        "the workbook is damaged: a sector chain inside the file is broken, so rows would be lost; "
+        "it is not read (export or save it again)",
+    ),
     "ledger.excel_memory": (
         "工作簿无法在 {mb} MB 内存内读取;请拆分工作簿",
         "the workbook cannot be read within {mb} MB of memory; split it",
