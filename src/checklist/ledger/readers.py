@@ -33,6 +33,8 @@ PREVIEW_CAP = 16 << 20  # the first rows of a CSV are looked for in at most this
 CHUNK_ROWS = 100_000
 DELIMITERS = (",", ";", "\t")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+_LINE_BREAK = re.compile(r"[\r\n]")
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 @dataclass
@@ -257,16 +259,17 @@ def read_csv(
 
 
 def _looks_swallowed(value: str, delimiter: str, width: int) -> bool:
-    """A value holding line breaks after which whole rows follow (delimiters enough for a row): the
-    work of a quote that opened and never closed, not of a title written on two lines."""
-    _first, newline, rest = value.partition("\n")
-    return bool(newline) and rest.count(delimiter) >= max(1, width - 1)
+    """A value holding a line break and delimiters enough for a whole row: the work of a quote that
+    opened and never closed (the rest of its own line, then the lines up to the next quote, maybe
+    half a row), not of a title written on two lines. A bare CR breaks lines too (a file saved with
+    CR line ends swallows its rows the same way)."""
+    return _LINE_BREAK.search(value) is not None and value.count(delimiter) >= max(1, width - 1)
 
 
 def _swallowed_lines(raw: RawTable, delimiter: str) -> bool:
     width = len(raw.columns)
     for column in raw.columns:
-        broken = pc.match_substring(column, "\n")
+        broken = pc.match_substring_regex(column, "[\r\n]")
         if pc.any(broken).as_py():
             values = column.filter(broken).to_pylist()
             if any(_looks_swallowed(v, delimiter, width) for v in values):
@@ -281,7 +284,7 @@ def _read_csv_recovering(
     again one by one (a lone quote taken literally), and a `quote` warning names the lines."""
     width = len(headers)
     with path.open("rb") as stream:
-        lines = stream.read().decode(encoding, errors="replace").lstrip("\ufeff").splitlines(keepends=True)
+        lines = _physical_lines(stream.read().decode(encoding, errors="replace").lstrip("\ufeff"))
     reader = csv.reader(iter(lines), delimiter=delimiter)
     records: list[list[str]] = []
     notices: list[Notice] = []
@@ -299,6 +302,12 @@ def _read_csv_recovering(
     first = header_index + 2
     rows = pa.array(np.arange(first, first + len(body), dtype=np.int32))
     return RawTable(headers, header_index + 1, columns, rows, notices)
+
+
+def _physical_lines(text: str) -> list[str]:
+    """Lines as the csv module and pyarrow end them (CRLF, LF or a bare CR), ends kept; not
+    str.splitlines, which also breaks at \\x1c-\\x1e, \\x85 and \\u2028 inside a title."""
+    return _PHYSICAL_LINE.findall(text)
 
 
 def _one_line(line: str, delimiter: str) -> list[str]:
