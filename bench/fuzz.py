@@ -1,6 +1,6 @@
 """Fuzz campaign over everything a stranger can hand checklist (issue 11).
 
-    python bench/fuzz.py --cases 12000 --minutes 30 [--workers 2] [--seed 1] [--save DIR]
+    python bench/fuzz.py --cases 10500 --minutes 30 [--workers 2] [--seed 1] [--save report.json]
 
 Targets: CSV bytes, mutated XLSX (zip bytes and sheet XML), mutated XLS, JSON Lines, packs, side
 inputs (roster/units/waivers) and CLI options. Each case is made from (target, seed) alone, so any
@@ -8,9 +8,15 @@ finding is reproduced with `--replay TARGET:SEED`. Cases run in worker processes
 space limit and a per-case time limit; a worker that dies (abort, Rust panic, OOM kill) or overruns
 is counted against the case it was running and replaced.
 
-Outcome classes: `ok` (read or evaluated; `rows = matched + unmatched + rejected` checked), `refused`
-(a checklist error of one line, or exit 2 with one stderr line), `exit0`/`exit1` (CLI), and the bugs:
-`traceback` (any other exception; exit 3; a multi-line error), `invariant`, `timeout`, `crash`.
+Outcome classes: `ok` (read and evaluated; the counts checked: the result's rows and rejected are the
+ledger's, `rows = matched + unmatched + rejected`, matched + unmatched the usable rows), `refused` (a
+checklist error said as DESIGN §7.1 asks: one line, or one located line per problem of an InputError;
+for the CLI, exit 2 with one stderr line or with lines each naming the same file), `exit0`/`exit1`
+(CLI), and the bugs: `traceback` (any other exception; exit 3 or another code; Python's own traceback
+text on stderr; a multi-line or empty error), `loss` (rows the generator wrote are not all accounted
+for: checked whenever the generator knows how many records it wrote -- unmutated CSV and JSON Lines,
+workbooks whose damage leaves rows alone, and every .xls that reads, as at least the rows written),
+`invariant` (the counts do not add up), `timeout`, `crash` (the worker died: abort, panic, OOM kill).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import io
 import json
 import os
 import random
+import re
 import select
 import subprocess
 import sys
@@ -30,9 +37,10 @@ import time
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 TARGETS = ("csv", "xlsx", "xls", "jsonl", "pack", "side", "cli")
-BUGS = ("traceback", "invariant", "timeout", "crash")
+BUGS = ("traceback", "invariant", "loss", "timeout", "crash")
 CASE_SECONDS = 30.0
 MEMORY = 4 << 30  # virtual: Arrow and thread stacks reserve much more than they touch
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,8 +53,11 @@ DATES = ["2024-03-15", "2024/3/15", "2024年3月15日", "20240315", "二〇二�
 JUNK = [b'"', b"\r", b"\n", b"\r\n", b",", b";", b"\t", b"\x00", b"\xe4\xb8", b"\xff\xfe", b"\x1b]0;x\x07", b"=1+1"]
 
 
-def ledger_text(rng: random.Random, rows: int) -> str:
+def ledger_text(rng: random.Random, rows: int) -> tuple[str, int]:
+    """A ledger as CSV text, and how many records below the header a reader must account for (a cell
+    with a line break left unquoted splits its row in two)."""
     lines = []
+    records = rows
     if rng.random() < 0.3:
         lines += ["2024年度意识形态工作台账", "填报单位：县委宣传部"]
     lines.append(",".join(HEAD))
@@ -54,8 +65,16 @@ def ledger_text(rng: random.Random, rows: int) -> str:
         unit = rng.choice(["县委宣传部", "县教育局党组", "", "-", "甲\x01支部"])
         title = rng.choice(["学习", '"引号', "换\n行", "a" * rng.choice([1, 50, 2000]), "=cmd"])
         cells = [str(i + 1), rng.choice(DATES), unit, rng.choice(TYPES), title, "张三、李四", "纪要"]
-        lines.append(",".join(f'"{c}"' if ("\n" in c and rng.random() < 0.7) else c for c in cells))
-    return "\n".join(lines) + "\n"
+        quoted = [f'"{c}"' if ("\n" in c and rng.random() < 0.7) else c for c in cells]
+        records += sum(c.count("\n") for c in quoted if not c.startswith('"'))
+        lines.append(",".join(quoted))
+    return "\n".join(lines) + "\n", records
+
+
+def sheet_rows(text: str) -> tuple[list[str], int]:
+    """The CSV text as worksheet rows (one a physical line) and how many lie below the header."""
+    lines = text.splitlines()
+    return lines, len(lines) - 1 - next(i for i, line in enumerate(lines) if line.startswith(HEAD[0]))
 
 
 def mutate(rng: random.Random, data: bytes, rounds: int | None = None) -> bytes:
@@ -84,71 +103,86 @@ def mutate(rng: random.Random, data: bytes, rounds: int | None = None) -> bytes:
     return bytes(buf)
 
 
-def gen_csv(rng: random.Random) -> bytes:
-    text = ledger_text(rng, rng.choice([1, 5, 40]))
+def gen_csv(rng: random.Random) -> tuple[bytes, int | None]:
+    """CSV bytes and the records a reader must account for (None once the bytes are mutated)."""
+    text, records = ledger_text(rng, rng.choice([1, 5, 40]))
     encoding = rng.choice(["utf-8", "utf-8-sig", "gb18030", "utf-16"])
     data = text.encode(encoding, errors="replace")
+    expect: int | None = records
     if rng.random() < 0.2:
         data = data.replace(b"\n", b"\r")
     if rng.random() < 0.1:
         data = data.replace(b",", b";" * rng.choice([1, 300]))
-    return mutate(rng, data) if rng.random() < 0.8 else data
+        expect = None  # in UTF-16 this shifts every later character by a byte
+    if rng.random() < 0.8:
+        return mutate(rng, data), None
+    return data, expect
 
 
-def _xlsx_seed(rng: random.Random) -> bytes:
+def _xlsx_seed(rng: random.Random) -> tuple[bytes, int]:
     import xlsxwriter
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet(rng.choice(["2024年", "台账", "Sheet1"]))
-    for r, line in enumerate(ledger_text(rng, rng.choice([2, 20])).splitlines()):
+    lines, below = sheet_rows(ledger_text(rng, rng.choice([2, 20]))[0])
+    for r, line in enumerate(lines):
         sheet.write_row(r, 0, line.split(","))
     book.close()
-    return out.getvalue()
+    return out.getvalue(), below
 
 
-def gen_xlsx(rng: random.Random) -> bytes:
-    data = _xlsx_seed(rng)
+def gen_xlsx(rng: random.Random) -> tuple[bytes, int | None]:
+    """Workbook bytes and the rows below the header a reader must account for when the damage leaves
+    the rows alone (a bad shared-string index, a false dimension claim); else None."""
+    data, below = _xlsx_seed(rng)
     if rng.random() < 0.3:
-        return mutate(rng, data)
+        return mutate(rng, data), None
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    kept = True
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             body = source.read(info)
             if info.filename.startswith("xl/worksheets/") or (info.filename.endswith(".xml") and rng.random() < 0.2):
-                body = _mutate_xml(rng, body)
+                body, rows_kept = _mutate_xml(rng, body)
+                kept = kept and rows_kept and info.filename.startswith("xl/worksheets/")
             target.writestr(info.filename, body)
-    return out.getvalue()
+    return out.getvalue(), (below if kept else None)
 
 
-def _mutate_xml(rng: random.Random, body: bytes) -> bytes:
+def _mutate_xml(rng: random.Random, body: bytes) -> tuple[bytes, bool]:
+    """Damaged XML, and whether a sheet's rows all stay where they were."""
     choice = rng.randrange(5)
     if choice == 0:  # a far cell
         ref = rng.choice([b"XFD1048576", b"GS200001", b"ZZ9999", b"A1048576", b"AAA1"])
-        return body.replace(b"</sheetData>", b'<row r="9"><c r="' + ref + b'" t="n"><v>1</v></c></row></sheetData>')
+        far = b'<row r="9"><c r="' + ref + b'" t="n"><v>1</v></c></row></sheetData>'
+        return body.replace(b"</sheetData>", far), False
     if choice == 1:  # a bad shared-string index
-        return body.replace(b't="s"><v>', b't="s"><v>9999', 1)
+        return body.replace(b't="s"><v>', b't="s"><v>9999', 1), True
     if choice == 2:  # a dimension claim
-        return body.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>', 1)
-    return mutate(rng, body, rng.choice([1, 3]))
+        return body.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>', 1), True
+    return mutate(rng, body, rng.choice([1, 3])), False
 
 
-def gen_xls(rng: random.Random) -> bytes:
+def gen_xls(rng: random.Random) -> tuple[bytes, int | None]:
+    """A damaged .xls (4-byte overwrites of FAT, directory and record bytes alike) and the rows below
+    its header that were written."""
     import xlwt
 
     book = xlwt.Workbook()
     sheet = book.add_sheet("台账")
-    for r, line in enumerate(ledger_text(rng, rng.choice([2, 20])).splitlines()):
+    lines, below = sheet_rows(ledger_text(rng, rng.choice([2, 20]))[0])
+    for r, line in enumerate(lines):
         for c, cell in enumerate(line.split(",")[:20]):
             sheet.write(r, c, cell[:200])
     out = io.BytesIO()
     book.save(out)
     data = bytearray(out.getvalue())
-    for _ in range(rng.choice([1, 2, 8])):  # FAT, directory and record bytes alike
+    for _ in range(rng.choice([1, 2, 8])):
         at = rng.randrange(len(data) - 4)
-        data[at : at + 4] = rng.choice([b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", os.urandom(4), data[at : at + 4]])
-    return bytes(data)
+        data[at : at + 4] = rng.choice([b"\xff\xff\xff\xff", b"\x00\x00\x00\x00", rng.randbytes(4), data[at : at + 4]])
+    return bytes(data), below
 
 
 def _json_value(rng: random.Random, depth: int = 0) -> object:
@@ -160,7 +194,8 @@ def _json_value(rng: random.Random, depth: int = 0) -> object:
     return rng.choice([None, True, 0, -1, 1.5, 10**30, "①", "", "2024-03-15", "三会一课", "\x1b[2J", "x" * 500])
 
 
-def gen_jsonl(rng: random.Random) -> bytes:
+def gen_jsonl(rng: random.Random) -> tuple[bytes, int | None]:
+    """JSON Lines and the records written (each line one, bad ones included) while unmutated."""
     lines = []
     for _ in range(rng.choice([1, 5, 30])):
         record = {"日期": rng.choice(DATES), "活动类型": rng.choice(TYPES)}
@@ -173,7 +208,7 @@ def gen_jsonl(rng: random.Random) -> bytes:
             line = line[:-1] + ', "n": ' + "9" * rng.choice([20, 5000]) + "}"
         lines.append(line)
     data = "\n".join(lines).encode()
-    return mutate(rng, data) if rng.random() < 0.5 else data
+    return (mutate(rng, data), None) if rng.random() < 0.5 else (data, len(lines))
 
 
 def gen_pack(rng: random.Random) -> bytes:
@@ -228,15 +263,50 @@ def gen_cli(rng: random.Random) -> list[str]:
 # ---------------------------------------------------------------- running one case (in a worker)
 
 
-def _one_line_error(err: BaseException) -> str:
-    text = str(err)
-    return "refused" if text and "\n" not in text else "traceback"
+# A located problem line as the CLI prints one: FILE[:LINE[:COLUMN]]: message.
+LOCATED = re.compile(r"(?P<file>[^\s:][^:]*?)(?::\d+){0,2}: \S")
+PYTHON_ERROR = re.compile(
+    r"Traceback \(most recent call last\)|Exception ignored|^\s+File \"|^[A-Za-z_][\w.]*(Error|Exception)(: |$)", re.M
+)
+
+
+def classify_error(err: BaseException) -> str:
+    """`refused` for a checklist error said the way DESIGN §7.1 asks, else `traceback`.
+
+    An InputError lists one located problem a line (a damaged pack may have several: that is the
+    error working, not a crash); any other checklist error is one line. Anything not a checklist
+    error, or a checklist error whose text runs over several lines otherwise (a traceback pasted
+    into a message), is a traceback."""
+    from checklist.errors import ChecklistError, InputError
+
+    if not isinstance(err, ChecklistError):
+        return "traceback"
+    if isinstance(err, InputError) and err.problems:
+        shown = [[p.text(lang) for p in err.problems] for lang in ("en", "zh")]
+        lines_ok = all(all(line and "\n" not in line for line in texts) for texts in shown)
+        located = all(line.startswith(str(p.location)) for p, line in zip(err.problems, shown[1], strict=True))
+        return "refused" if lines_ok and located and str(err) == "\n".join(shown[0]) else "traceback"
+    texts = [str(err), err.text("zh"), err.text("en")]
+    return "refused" if all(t and "\n" not in t for t in texts) else "traceback"
+
+
+def classify_cli(code: int, stderr: str) -> str:
+    """A CLI run's class from its exit code and stderr: exit 2 is `refused` when it says one line, or
+    several lines each a located problem in the same file (a multi-problem pack or ledger error);
+    exit 3 (unexpected), any other code, or Python's own traceback text is `traceback`."""
+    lines = stderr.splitlines()
+    if code not in (0, 1, 2) or PYTHON_ERROR.search(stderr):
+        return "traceback"
+    if code != 2:
+        return f"exit{code}"
+    if len(lines) == 1 and lines[0].strip():
+        return "refused"
+    files = {m.group("file") if m else None for m in map(LOCATED.match, lines)}
+    return "refused" if len(lines) > 1 and len(files) == 1 and None not in files else "traceback"
 
 
 def run_case(target: str, seed: int, work: Path) -> tuple[str, str]:
     """(outcome class, detail) for one case; never raises."""
-    from checklist.errors import ChecklistError
-
     rng = random.Random(f"{target}:{seed}")
     try:
         if target == "cli":
@@ -257,24 +327,39 @@ def run_case(target: str, seed: int, work: Path) -> tuple[str, str]:
             getattr(side, f"read_{kind}")(path)
             return "ok", ""
         make = {"csv": gen_csv, "xlsx": gen_xlsx, "xls": gen_xls, "jsonl": gen_jsonl}[target]
+        data, expect = make(rng)
         path = work / f"台账.{target}"
-        path.write_bytes(make(rng))
-        return _read_and_evaluate(path)
-    except ChecklistError as err:
-        return _one_line_error(err), str(err)[:300]
-    except BaseException as err:  # the bugs this campaign looks for
-        return "traceback", f"{type(err).__name__}: {err}"[:300]
+        path.write_bytes(data)
+        return _read_and_evaluate(path, expect, exact=target != "xls")
+    except BaseException as err:  # checklist errors are the expected refusals; the rest, bugs
+        return classify_error(err), f"{type(err).__name__}: {err}"[:300]
 
 
-def _read_and_evaluate(path: Path) -> tuple[str, str]:
+def _lost(ledger: Any, expect: int, *, exact: bool) -> bool:
+    """Whether the rows read fail to account for the `expect` records written. `exact`: each record is
+    one row, except that a stray quote's lines read again one by one may split a quoted neighbour
+    (the `quote` warning says so), never fewer. Not exact (a damaged .xls): rows and blank rows at
+    least as many as were written."""
+    if not exact:
+        return ledger.rows + ledger.blank_rows < expect
+    if any(n.kind == "quote" for n in ledger.notices):
+        return ledger.rows < expect
+    return ledger.rows != expect
+
+
+def _read_and_evaluate(path: Path, expect: int | None, *, exact: bool) -> tuple[str, str]:
+    """Read and evaluate; `loss` when records the generator wrote are missing from the accounting (see
+    `_lost`), `invariant` when the counts of the result and the ledger do not add up."""
     from checklist import evaluate, load_pack, read_ledger
 
     ledger = read_ledger(path)
-    if ledger.rows != ledger.table.num_rows + len(ledger.rejected):
-        return "invariant", f"rows {ledger.rows} != usable + rejected"
+    if expect is not None and _lost(ledger, expect, exact=exact):
+        return "loss", f"{expect} rows written, {ledger.rows} read + {ledger.blank_rows} blank"
     result = evaluate(load_pack("ideology-responsibility"), ledger, year=2024)
     got = result.input
-    if got.rows != got.matched + got.unmatched + got.rejected:
+    if got.rows != ledger.rows or got.rejected != len(ledger.rejected):
+        return "invariant", f"result counts {got.rows}/{got.rejected}, ledger {ledger.rows}/{len(ledger.rejected)}"
+    if got.rows != got.matched + got.unmatched + got.rejected or got.matched + got.unmatched != ledger.table.num_rows:
         return "invariant", f"rows {got.rows} != {got.matched} + {got.unmatched} + {got.rejected}"
     return "ok", ""
 
@@ -292,12 +377,7 @@ def _run_cli(argv: list[str], work: Path) -> tuple[str, str]:
     finally:
         os.chdir(old)
     lines = err.getvalue().splitlines()
-    detail = " ".join(argv)[:200] + " -> " + " | ".join(lines)[:200]
-    if code not in (0, 1, 2) or "Traceback" in err.getvalue():
-        return "traceback", detail
-    if code == 2:
-        return ("refused", detail) if len(lines) == 1 else ("traceback", detail)
-    return f"exit{code}", detail
+    return classify_cli(code, err.getvalue()), " ".join(argv)[:200] + " -> " + " | ".join(lines)[:200]
 
 
 def worker() -> None:
@@ -356,6 +436,8 @@ class Worker:
 
 def campaign(cases: int, minutes: float, seed: int, save: Path | None, workers: int = 2) -> dict:
     counts: dict[str, Counter] = {t: Counter() for t in TARGETS}
+    spent: Counter = Counter()  # seconds per target
+    slowest: dict[str, tuple[float, int]] = {}  # target -> (seconds, seed)
     findings: list[dict] = []
     deadline = time.monotonic() + minutes * 60
     started = time.monotonic()
@@ -372,9 +454,13 @@ def campaign(cases: int, minutes: float, seed: int, save: Path | None, workers: 
                     return
                 target = TARGETS[n % len(TARGETS)]
                 case_seed = seed * 1_000_000 + n
+                began = time.monotonic()
                 outcome, detail = worker_.ask(target, case_seed)
+                took = time.monotonic() - began
                 with lock:
                     counts[target][outcome] += 1
+                    spent[target] += took
+                    slowest[target] = max(slowest.get(target, (0.0, 0)), (took, case_seed))
                     if outcome in BUGS:
                         findings.append({"case": f"{target}:{case_seed}", "outcome": outcome, "detail": detail})
                         print(f"{outcome}: {target}:{case_seed} {detail[:160]}", file=sys.stderr)
@@ -392,7 +478,11 @@ def campaign(cases: int, minutes: float, seed: int, save: Path | None, workers: 
     report = {
         "cases": sum(sum(c.values()) for c in counts.values()),
         "seconds": round(time.monotonic() - started),
+        "workers": workers,
+        "seed": seed,
         "per_target": {t: dict(c) for t, c in counts.items()},
+        "seconds_per_target": {t: round(spent[t]) for t in TARGETS},
+        "slowest": {t: f"{s:.1f} s {t}:{n}" for t, (s, n) in slowest.items()},
         "outcomes": dict(sum(counts.values(), Counter())),
         "bugs": len(findings),
         "findings": findings[:200],
