@@ -161,3 +161,34 @@ def test_a_title_on_two_lines_with_cr_line_ends_stays_one_value(tmp_path):
     ledger = read_ledger(path)
     assert ledger.rows == 2 and not [n for n in ledger.notices if n.kind == "quote"]
     assert ledger.table["title"].to_pylist()[0] == "上午：部署\r下午：讨论"
+
+
+# ---------------------------------------------------------------- findings (wide sheets)
+
+
+def test_a_header_cell_moved_to_the_last_column_reads_in_linear_time(tmp_path):
+    """xls:21006120: damage moved the 主题 header cell of a 3-row .xls to column 65,536, and padding
+    every row again for every column took 5 minutes. The same shape as an .xlsx (主题 at XFD1): two
+    data rows, 16,384 columns."""
+    import time
+
+    import xlsxwriter
+
+    path = tmp_path / "台账.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("台账")
+    sheet.write_row(0, 0, ["序号", "日期", "单位", "活动类型"])
+    sheet.write_row(0, 5, ["参加人员", "佐证材料"])
+    sheet.write(0, 16383, "主题")
+    sheet.write_row(1, 0, ["1", "3月15日", "", "党内通报", "学习", "张三、李四", "纪要"])
+    sheet.write_row(2, 0, ["2", "2024年3月15日", "县委宣传部", "三会一课", "学习", "张三、李四", "纪要"])
+    book.close()
+    started = time.monotonic()
+    ledger = read_ledger(path)
+    assert time.monotonic() - started < 5  # 10 s before on an idle machine, under 1 s now
+    # Row 2's date has no year (no year in the sheet name or above the header): rejected. Row 3 is
+    # usable; its 主题 is the (empty) cell under the header in column XFD.
+    assert ledger.rows == 2 and [(r.row, r.code) for r in ledger.rejected] == [(2, "date.no_year")]
+    assert ledger.table.select(["row", "date", "unit", "title"]).to_pylist() == [
+        {"row": 3, "date": dt.date(2024, 3, 15), "unit": "县委宣传部", "title": ""}
+    ]

@@ -298,10 +298,19 @@ def _read_csv_recovering(
         else:
             records.append(record)
     body = records[header_index + 1 :]
-    columns = [pa.array([(r + [""] * width)[i] for r in body], type=pa.string()) for i in range(width)]
+    columns = _text_columns(body, width)
     first = header_index + 2
     rows = pa.array(np.arange(first, first + len(body), dtype=np.int32))
     return RawTable(headers, header_index + 1, columns, rows, notices)
+
+
+def _text_columns(body: list[list[str]], width: int) -> list[pa.Array]:
+    """Records as `width` string columns, short records padded with "", long ones cut. Each record is
+    padded once (padding it again for every column was quadratic in the width)."""
+    if not body:
+        return [pa.array([], type=pa.string()) for _ in range(width)]
+    padded = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in body]
+    return [pa.array(column, type=pa.string()) for column in zip(*padded, strict=True)]
 
 
 def _physical_lines(text: str) -> list[str]:
