@@ -336,15 +336,14 @@ def run_case(target: str, seed: int, work: Path) -> tuple[str, str]:
 
 
 def _lost(ledger: Any, expect: int, *, exact: bool) -> bool:
-    """Whether the rows read fail to account for the `expect` records written. `exact`: each record is
-    one row, except that a stray quote's lines read again one by one may split a quoted neighbour
-    (the `quote` warning says so), never fewer. Not exact (a damaged .xls): rows and blank rows at
-    least as many as were written."""
-    if not exact:
-        return ledger.rows + ledger.blank_rows < expect
-    if any(n.kind == "quote" for n in ledger.notices):
-        return ledger.rows < expect
-    return ledger.rows != expect
+    """Whether the rows read fail to account for the `expect` records written. A record with nothing in
+    it is a blank row (counted apart, `input.blank`). `exact`: each record is one row or blank, except
+    that a stray quote's lines read again one by one may split a quoted neighbour (the `quote` warning
+    says so), never fewer. Not exact (a damaged .xls): at least as many as were written."""
+    read = ledger.rows + ledger.blank_rows
+    if exact and not any(n.kind == "quote" for n in ledger.notices):
+        return read != expect
+    return read < expect
 
 
 def _read_and_evaluate(path: Path, expect: int | None, *, exact: bool) -> tuple[str, str]:
