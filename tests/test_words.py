@@ -173,3 +173,34 @@ def test_a_reader_that_closes_the_pipe_is_not_an_internal_error(capsys):
 
     assert main(["evaluate", str(SAMPLE), "--as-of", "2024-12-31"], out=Closed()) == 0
     assert "内部错误" not in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the English DOCX
+
+
+def test_english_docx_tags_latin_text_english_and_sets_it_in_latin_sizes(tmp_path):
+    """Latin text tagged zh-CN is broken anywhere by LibreOffice/WPS ("rep|ort"); the English report
+    tags it en-GB (CJK stays zh-CN), sets the body in 12 pt (3号 × 3/4) on a 21 pt line, headings
+    bold, and its title and preamble read as English sentences."""
+    import zipfile
+
+    import docx
+
+    path = tmp_path / "report.docx"
+    assert main(["evaluate", str(SAMPLE), "--as-of", "2024-12-31", "--lang", "en", "-o", str(path)]) == 1
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S)[0]
+    assert 'w:val="en-GB"' in defaults and 'w:eastAsia="zh-CN"' in defaults
+    document = docx.Document(path)
+    body = document.styles["公文正文"]
+    assert body.font.size.pt == 12.0 and body.paragraph_format.line_spacing.pt == 21.0
+    assert document.styles["一级标题"].font.bold and document.styles["公文标题"].font.bold
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[0] == (
+        "县委宣传部 and others (3 units): Self-Inspection Report on the Ideological work responsibility system, "
+        "2024 (Draft)"
+    )
+    assert texts[1].startswith("As the Ideological work responsibility system requires, 县委宣传部 and others")
+    assert "(1) 县委宣传部" in texts
+    assert not [t for t in texts if t[:1].islower()]  # no sentence opens in lower case ("second half of…")

@@ -34,7 +34,7 @@ def _add(doc: Gongwen, block: Block) -> None:
 
 @register("docx")
 def render_docx(result: Result, options: RenderOptions) -> bytes:
-    doc = Gongwen()
+    doc = Gongwen(options.lang)
     blocks = build_report(result, options.lang, pack=options.pack, records=options.records, deadline=options.deadline)
     for block in blocks:
         _add(doc, block)

@@ -69,12 +69,14 @@ def set_fonts(rpr: Any, east_asia: str, latin: str = LATIN_FONT) -> None:
     fonts.set(_qn("w:eastAsia"), east_asia)
 
 
-def _lang(rpr: Any) -> None:
+def _lang(rpr: Any, latin: str = "zh-CN") -> None:
+    """East Asian text is zh-CN; Latin text is tagged `latin`: an English document tags it en-GB, or
+    LibreOffice and WPS break English words anywhere, as they may break Chinese text."""
     lang = rpr.find(_qn("w:lang"))
     if lang is None:
         lang = rpr.makeelement(_qn("w:lang"), {})
         rpr.append(lang)
-    lang.set(_qn("w:val"), "zh-CN")
+    lang.set(_qn("w:val"), latin)
     lang.set(_qn("w:eastAsia"), "zh-CN")
     lang.set(_qn("w:bidi"), "ar-SA")
 
@@ -131,9 +133,12 @@ def fit_widths(
 class Gongwen:
     """A 公文 being written, top to bottom: title, body, headings, 附件说明, 落款, annexes."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "zh") -> None:
+        """`lang` "en" keeps the layout but sets Latin text as English: tagged en-GB (words wrap whole),
+        body and headings three quarters of the 公文 sizes (3号 is large for Latin type), headings bold."""
         import docx
 
+        self.lang = lang
         self.doc = docx.Document()
         self._defaults()
         self._styles()
@@ -149,7 +154,7 @@ class Gongwen:
         styles = self.doc.styles.element
         rpr = styles.find(_qn("w:docDefaults")).find(_qn("w:rPrDefault")).find(_qn("w:rPr"))
         set_fonts(rpr, BODY_FONT[0])
-        _lang(rpr)
+        _lang(rpr, "en-GB" if self.lang == "en" else "zh-CN")
         ppr = styles.find(_qn("w:docDefaults")).find(_qn("w:pPrDefault")).find(_qn("w:pPr"))
         spacing = ppr.find(_qn("w:spacing"))
         if spacing is not None:
@@ -161,6 +166,9 @@ class Gongwen:
         from docx.shared import Pt
 
         (font, _), size, bold, align, indent, pitch, outline = STYLES[role]
+        if self.lang == "en" and size > TABLE_SIZE:
+            size, pitch = size * 0.75, pitch * 0.75 if pitch else pitch
+            bold = bold or role in ("公文标题", "一级标题", "二级标题", "附件标识", "附件标题")
         style.font.size = Pt(size)
         style.font.bold = bold
         style.font.italic = False

@@ -203,6 +203,8 @@ def issue_sentence(ctx: Context, f: Finding) -> str:
     else:
         code = "doc.issue.other"
     text = ctx.say(code, **args)
+    if ctx.lang == "en":  # the sentence opens with the period: "second half of 2024: …"
+        text = text[:1].upper() + text[1:]
     if f.near_misses:
         misses = [
             ctx.say(

@@ -657,24 +657,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "doc.unit_prefix": ("{unit}：", "{unit}: "),
     "doc.title": (
         "{unit}{year}{subject}落实情况自查报告（草稿）",
-        "{unit}: self-inspection report on {subject}, {year} (draft)",
+        "{unit}: Self-Inspection Report on the {subject}, {year} (Draft)",
     ),
     "doc.preamble": (
         "按照{subject}有关要求，{unit}对照责任清单{duties}项职责，对{year}工作台账进行了逐项自查。"
         "现将自查情况报告如下：",
-        "As {subject} requires, {unit} checked its {year} activity ledger against the {duties} duties"
+        "As the {subject} requires, {unit} checked its {year} activity ledger against the {duties} duties"
         " of the checklist. The findings follow.",
     ),
     "doc.year": ("{year}年度", "{year}"),
     "doc.span": ("{start}至{end}", "{start} to {end}"),
-    "doc.subject.default": ("工作责任制", "the responsibility system"),
+    "doc.subject.default": ("工作责任制", "responsibility system"),
     "doc.units.none": ("本单位", "the unit"),
-    "doc.units.many": ("{first}等{n}个单位", "{first} and {n} units in all"),
+    "doc.units.many": ("{first}等{n}个单位", "{first} and others ({n} units)"),
     "doc.h.basic": ("一、基本情况", "1. What was done"),
     "doc.h.problems": ("二、存在问题", "2. Problems found"),
     "doc.h.measures": ("三、整改措施", "3. Rectification"),
     "doc.h.next": ("四、下一步打算", "4. Next steps"),
-    "doc.h2": ("（{n}）{text}", "{n}. {text}"),
+    "doc.h2": ("（{n}）{text}", "({n}) {text}"),
     "doc.basic.ledger": (
         "本次自查共核对台账{rows}行，其中计入各项职责{matched}行，未能识别活动类型{unmatched}行，"
         "日期等信息填写有误{rejected}行（详见附件{n}）。",
@@ -690,7 +690,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "doc.score": ("，达标率{score}%", "; score {score}%"),
     "doc.score.previous": ("（上年{score}%）", " (previous year {score}%)"),
     "doc.basic.detail": ("具体落实情况：{clauses}。", "Duty by duty: {clauses}."),
-    "doc.basic.once": ("{title}，完成{count}次（{status}）", "{title}: done {count} times ({status})"),
+    "doc.basic.once": ("{title}，完成{count}次（{status}）", "{title}: {count} done ({status})"),
     "doc.basic.periods": ("{title}，{total}期中{met}期达标", "{title}: {met} of {total} periods met"),
     "doc.basic.events": ("{title}，涉及{total}项，{met}项符合要求", "{title}: {met} of {total} cases in order"),
     "doc.basic.rate": ("{title}，{rate}", "{title}: {rate}"),
@@ -700,7 +700,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "doc.rating": ("，考核得分{rating}，名次{rank}", "; rating {rating}, rank {rank}"),
     "doc.annex0.title": ("各单位考核排名", "Ranking of the units"),
-    "doc.basic.gaps": ("，{periods}未达标", ", not met in {periods}"),
+    "doc.basic.gaps": ("，{periods}未达标", ", not met: {periods}"),
     "doc.problems.none": (
         "经自查，台账记录的各项职责均已落实，未发现问题。",
         "The ledger shows every duty done; no problems were found.",
@@ -799,7 +799,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "常抓不懈，确保各项要求落到实处。",
         "Rectified items will be checked again later, and lasting duties kept up with rules and routines.",
     ),
-    "doc.annexes": ("附件：", "Annexes:"),
+    "doc.annexes": ("附件：", "Annexes: "),
     "doc.annex": ("附件{n}", "Annex {n}"),
     "doc.annex1.title": ("整改清单", "Rectification list"),
     "doc.annex1.n": ("序号", "no."),
