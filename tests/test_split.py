@@ -20,16 +20,21 @@ COUNTY = Path(__file__).parents[1] / "fixtures" / "county"
 UNITS = ["县委宣传部", "县教育局党组", "城关镇党委", "县档案馆", "县文联"]
 
 
-@pytest.fixture(scope="module")
-def county():
-    ledger = read_ledger(str(COUNTY / "sample_ledger.csv"))
-    result = evaluate(
+def _evaluated(ledger):
+    """The county's evaluation: the shipped pack, 2024 as of 31 December, its units list."""
+    return evaluate(
         load_pack("ideology-responsibility"),
         ledger,
         year=2024,
         as_of=dt.date(2024, 12, 31),
         unit_list=read_units(str(COUNTY / "units.csv")),
     )
+
+
+@pytest.fixture(scope="module")
+def county():
+    ledger = read_ledger(str(COUNTY / "sample_ledger.csv"))
+    result = _evaluated(ledger)
     rows = dict(zip(ledger.table["row"].to_pylist(), ledger.table["unit"].to_pylist(), strict=True))
     return result, rows
 
@@ -131,13 +136,7 @@ def test_a_folder_of_unit_files_splits_with_references_into_each_units_own_file(
     from checklist.cli.split import ledger_rows
 
     ledger = read_ledger(str(_unit_files(tmp_path)))
-    result = evaluate(
-        load_pack("ideology-responsibility"),
-        ledger,
-        year=2024,
-        as_of=dt.date(2024, 12, 31),
-        unit_list=read_units(str(COUNTY / "units.csv")),
-    )
+    result = _evaluated(ledger)
     parts = split_by_unit(result, ledger_rows(ledger))
     # In its own file a unit's rows start at row 3 (填报单位 line, then the header): 县委宣传部's 序号4
     # is its 4th data row, row 6; 县教育局党组's 序号44 is its 14th (序号31 is the 1st), row 16;
