@@ -173,3 +173,24 @@ def test_one_file_keeps_its_one_header_row(tmp_path, capsys):
     assert main(["log", "check", str(path)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f"{path}(csv,表头在第 1 行)" and "各表:" not in out
+
+
+def test_a_json_lines_file_has_no_header_row_to_report(folder, capsys):
+    # 县卫健局 sends JSON Lines (a system export): one record a line, no header. Sorted first in the
+    # folder (its name 县卫 sorts before 县教), it was what made the folder say "header row 0".
+    records = [
+        {"unit": "县卫健局党组", "date": "2024-03-12", "activity": "意识形态知识学习"},  # line 1: matched
+        {"unit": "县卫健局党组", "date": "2024-06-30", "activity": "民主生活会"},  # line 2: matched
+    ]
+    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    (folder / "县卫健局.jsonl").write_text(lines, encoding="utf-8")
+    assert main(["log", "check", str(folder), "--format", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)["tables"][0]
+    assert (first["file"], first["header_row"], first["rows"], first["matched"]) == ("县卫健局.jsonl", None, 2, 2)
+    assert main(["log", "check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "第 0 行" not in out
+    assert "  县卫健局.jsonl\n    每行一条记录(JSON Lines);单位列“unit”:县卫健局党组\n" in out
+    path = folder / "县卫健局.jsonl"
+    assert main(["log", "check", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"{path}(jsonl,每行一条记录)"

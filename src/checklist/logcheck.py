@@ -36,7 +36,8 @@ def ledger_summary(ledger: Ledger, pack: Pack) -> dict:
     return {
         "source": ledger.source,
         "format": ledger.kind,
-        "header_row": None if several else ledger.header_row,  # each table's own is in `tables`
+        # each table's own is in `tables`; JSON Lines has none (one record a line)
+        "header_row": None if several or ledger.kind == "jsonl" else ledger.header_row,
         "columns": ledger.columns,
         "rows": ledger.rows,
         "usable": table.num_rows,
@@ -70,7 +71,7 @@ def table_summaries(ledger: Ledger, matched: np.ndarray) -> list[dict]:
                 "file": info.file,
                 "sheet": info.sheet,
                 "format": info.kind,
-                "header_row": info.header_row,
+                "header_row": None if info.kind == "jsonl" else info.header_row,
                 "columns": info.columns,
                 "units": dict(sorted(Counter(arrays.pylist(units, rows)).items())),
                 "unit_source": None if info.unit_source is None else info.unit_source.code,
@@ -117,6 +118,8 @@ def _counts(s: dict, lang: str) -> list[str]:
     if len(tables) > 1:
         files = len({t["file"] for t in tables})
         head = say("log.sources", lang, source=s["source"], files=files, tables=len(tables))
+    elif s["header_row"] is None:
+        head = say("log.source_lines", lang, source=s["source"])
     else:
         head = say("log.source", lang, source=s["source"], format=s["format"], header_row=s["header_row"])
     lines = [
@@ -149,10 +152,17 @@ def _table_lines(t: dict, info: TableRead, lang: str) -> list[str]:
     counts = say("log.accounting", lang, **{k: t[k] for k in ("rows", "matched", "unmatched", "rejected")})
     return [
         name,
-        "  " + say("log.table_head", lang, header_row=t["header_row"], unit=_unit_words(t, info)),
+        "  " + _head_words(t, info, lang),
         "  " + counts + (say("log.blank", lang, blank=blank) if blank else ""),
         "  " + _columns(t["columns"], lang),
     ]
+
+
+def _head_words(t: dict, info: TableRead, lang: str) -> str:
+    """Where a table's header is (JSON Lines has none) and which unit its rows belong to."""
+    if t["header_row"] is None:
+        return say("log.table_lines", lang, unit=_unit_words(t, info))
+    return say("log.table_head", lang, header_row=t["header_row"], unit=_unit_words(t, info))
 
 
 def _unit_words(t: dict, info: TableRead) -> Message:

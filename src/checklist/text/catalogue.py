@@ -920,6 +920,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "log.table_file": ("{file}", "{file}"),
     "log.table_sheet": ("{file} 工作表“{sheet}”", "{file}, sheet '{sheet}'"),
     "log.table_head": ("表头在第 {header_row} 行;{unit}", "header row {header_row}; {unit}"),
+    "log.table_lines": ("每行一条记录(JSON Lines);{unit}", "one record a line (JSON Lines); {unit}"),
+    "log.source_lines": ("{source}(jsonl,每行一条记录)", "{source} (jsonl, one record a line)"),
     "log.table_unit": ("单位“{unit}”{source}", "unit '{unit}' {source}"),
     "log.table_unit_plain": ("单位“{unit}”", "unit '{unit}'"),
     "log.table_units": ("单位列“{header}”:{units}", "unit column '{header}': {units}"),
