@@ -220,6 +220,38 @@ def test_xls_whose_sector_chain_is_damaged_is_an_error_not_fewer_rows(tmp_path, 
     assert err.problems[0].code == "ledger.excel_chain"
 
 
+def test_xls_whose_records_break_off_is_an_error_not_fewer_rows(tmp_path):
+    # One 4-byte overwrite (the fuzz campaign's shape): the header of row 61's 活动类型 cell record
+    # becomes an EOF record, and calamine ends the sheet there, giving 61 of its 120 rows without a
+    # word. The sheet's DIMENSIONS record claims 120 rows and records follow the false EOF.
+    data = _xls_bytes()
+    label = b"\xfd\x00\x0a\x00" + struct.pack("<HH", 60, 1)  # LABELSST, 10 bytes, row 60 (0-based), column 1
+    assert data.count(label) == 1
+    at = data.find(label)
+    data[at : at + 4] = b"\x0a\x00\x00\x00"
+    err = _read_error(tmp_path, "截断.xls", bytes(data))
+    assert err.problems[0].code == "ledger.excel_cut"
+    assert "台账" in str(err) and "120" in str(err) and "61" in str(err)
+
+
+def test_xls_with_formatted_blank_rows_below_its_data_is_not_taken_for_damage(tmp_path):
+    # DIMENSIONS counts formatted empty cells (rows 11-30 here) that hold no value: not a loss.
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("台账")
+    yellow = xlwt.easyxf("pattern: pattern solid, fore_colour yellow")
+    for column, header in enumerate(["日期", "活动类型"]):
+        sheet.write(0, column, header)
+    for row in range(1, 10):
+        sheet.write(row, 0, f"2024-03-{row:02d}")
+        sheet.write(row, 1, "三会一课")
+    for row in range(10, 30):
+        sheet.write(row, 0, "", yellow)
+        sheet.write(row, 3, None, yellow)
+    path = tmp_path / "格式.xls"
+    book.save(str(path))
+    assert read_ledger(path).rows == 9
+
+
 def test_sound_xls_of_400_rows_reads_every_row(tmp_path):
     path = tmp_path / "台账.xls"
     path.write_bytes(bytes(_xls_400()))

@@ -188,45 +188,120 @@ def _fat(data: bytes, size: int, limit: int) -> list[int]:
     return fat
 
 
-def check_xls(path: str) -> dict[str, Any] | None:
-    """An error when the sector chain of the workbook stream (or of the directory) is damaged.
-
-    calamine follows a chain that jumps back into the stream as if nothing were wrong and returns
-    the rows it could make sense of: a damaged file read as 150 rows of 400, without a word. The
-    chain is checked here first, as the compound file format defines it. Streams small enough to
-    live in the mini stream (under 4 KB) are left to calamine."""
-    with open(path, "rb") as stream:
-        data = stream.read()
+def _book_stream(data: bytes) -> bytes | None:
+    """The workbook stream's bytes, following its chain; None when it lives in the mini stream or
+    the header cannot be made sense of (calamine then says what is wrong); _Broken for a bad chain."""
     if not data.startswith(_OLE) or len(data) < 512:
-        return None  # not a compound file: calamine says what it is
+        return None
     size = 1 << struct.unpack_from("<H", data, 30)[0]
     if size not in (512, 4096) or len(data) < size:
         return None
     limit = len(data) // size - 1  # sectors the file holds after its header
-    try:
-        fat = _fat(data, size, limit)
-        directory = b"".join(
-            data[(s + 1) * size : (s + 2) * size]
-            for s in _chain(fat, struct.unpack_from("<I", data, 48)[0], limit, limit)
-        )
-        cutoff = struct.unpack_from("<I", data, 56)[0]
-        for at in range(0, len(directory) - 127, 128):
-            entry = directory[at : at + 128]
-            length = min(struct.unpack_from("<H", entry, 64)[0], 64)
-            name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace").casefold()
-            if entry[66] != 2 or name not in _BOOK_STREAMS:
-                continue
-            start, stream_size = struct.unpack_from("<II", entry, 116)
-            if stream_size >= cutoff:
-                needed = -(-stream_size // size)
-                if len(_chain(fat, start, needed, limit)) < needed:
-                    raise _Broken
-            break
-    except _Broken:
-        return {"error": "ledger.excel_chain", "args": {}}
-    except struct.error:  # a header or table cut short: calamine reports what it finds
-        return None
+    fat = _fat(data, size, limit)
+    first = struct.unpack_from("<I", data, 48)[0]
+    directory = b"".join(data[(s + 1) * size : (s + 2) * size] for s in _chain(fat, first, limit, limit))
+    cutoff = struct.unpack_from("<I", data, 56)[0]
+    for at in range(0, len(directory) - 127, 128):
+        entry = directory[at : at + 128]
+        length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace").casefold()
+        if entry[66] != 2 or name not in _BOOK_STREAMS:
+            continue
+        start, stream_size = struct.unpack_from("<II", entry, 116)
+        if stream_size < cutoff:
+            return None
+        needed = -(-stream_size // size)
+        sectors = _chain(fat, start, needed, limit)
+        if len(sectors) < needed:
+            raise _Broken
+        return b"".join(data[(s + 1) * size : (s + 2) * size] for s in sectors)[:stream_size]
     return None
+
+
+# BIFF8 records: end of a substream, a sheet's place and name, a sheet's claimed extent, and the
+# records that hold a value (a formatted blank cell holds none, so it is not counted).
+_EOF, _BOUNDSHEET, _DIMENSIONS = 0x000A, 0x0085, 0x0200
+_VALUE_RECORDS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00BD, 0x00D6})
+_MAX_RECORD = 8224
+
+
+def _records(book: bytes, at: int) -> tuple[list[tuple[int, int, int]], bool]:
+    """(type, offset of its data, length) of each record of the substream from `at`, and whether it
+    ended with its EOF record; a length no BIFF8 record has, a record type 0 or the stream's end
+    before EOF mean the records themselves are damaged."""
+    out = []
+    while at + 4 <= len(book):
+        kind, length = struct.unpack_from("<HH", book, at)
+        if kind == 0 or length > _MAX_RECORD or at + 4 + length > len(book):
+            return out, False
+        out.append((kind, at + 4, length))
+        if kind == _EOF:
+            return out, True
+        at += 4 + length
+    return out, False
+
+
+def _sheet_name(book: bytes, at: int, length: int) -> str:
+    chars, wide = book[at + 6], book[at + 7] & 1
+    raw = book[at + 8 : at + length]
+    return raw[: chars * 2].decode("utf-16-le", "replace") if wide else raw[:chars].decode("latin-1")
+
+
+def sheet_claims(book: bytes) -> dict[str, tuple[int, int, bool]]:
+    """For each worksheet: (rows its DIMENSIONS record claims, rows that hold a value as far as its
+    records can be followed, whether they could be followed to its end). A sheet whose EOF record
+    is followed by more records before the next sheet begins was cut short by a damaged record."""
+    sheets = []
+    records, _ = _records(book, 0)
+    for kind, at, length in records:
+        if kind == _BOUNDSHEET and length >= 8 and book[at + 5] == 0:  # worksheets, not charts or macros
+            sheets.append((_sheet_name(book, at, length), struct.unpack_from("<I", book, at)[0]))
+    starts = sorted(start for _name, start in sheets)
+    claims = {}
+    for name, start in sheets:
+        claimed, valued = 0, 0
+        cells, whole = _records(book, start)
+        for cell, where, size in cells:
+            if cell == _DIMENSIONS and size >= 8:
+                claimed = struct.unpack_from("<I", book, where + 4)[0]
+            elif cell in _VALUE_RECORDS and size >= 2:
+                valued = max(valued, struct.unpack_from("<H", book, where)[0] + 1)
+        if whole:
+            end = cells[-1][1] + cells[-1][2]
+            following = min((s for s in starts if s > start), default=len(book))
+            whole = not book[end:following].strip(b"\x00")
+        claims[name] = (claimed, valued, whole)
+    return claims
+
+
+def check_xls(path: str) -> tuple[dict[str, Any] | None, dict[str, tuple[int, int, bool]]]:
+    """(error, each sheet's claims): an error when a sector chain of the compound file is damaged.
+
+    calamine follows a chain that jumps back into the stream as if nothing were wrong and returns
+    the rows it could make sense of: a damaged file read as 150 rows of 400, without a word. The
+    chains are checked here first, as the compound file format defines them, and the sheets'
+    records walked, so that `read` can compare the rows calamine gives with the rows the file
+    claims. Streams small enough to live in the mini stream (under 4 KB) are left to calamine."""
+    with open(path, "rb") as stream:
+        data = stream.read()
+    try:
+        book = _book_stream(data)
+        return None, sheet_claims(book) if book else {}
+    except _Broken:
+        return {"error": "ledger.excel_chain", "args": {}}, {}
+    except (struct.error, IndexError):  # a header or table cut short: calamine reports what it finds
+        return None, {}
+
+
+def lost_rows(name: str, rows: int, claims: dict[str, tuple[int, int, bool]]) -> dict[str, Any] | None:
+    """An error when calamine gave fewer rows of a sheet than the file holds: rows with a value
+    beyond the last one given, or (when its records break off) fewer than its DIMENSIONS claim.
+    A sound sheet whose DIMENSIONS counts formatted blank rows below the data is not a loss."""
+    claimed, valued, whole = claims.get(name, (0, 0, True))
+    expected = valued if whole else max(valued, claimed)
+    if rows >= expected:
+        return None
+    return {"error": "ledger.excel_cut", "args": {"sheet": name, "claimed": expected, "read": rows}}
 
 
 def _trimmed(row: list[Any]) -> list[Any]:
@@ -272,7 +347,9 @@ def _as_text(grid: list[list[Any]], merged: Merged) -> list[list[str]]:
     return [[cell_text(v) for v in row] if row else row for row in grid]
 
 
-def read(path: str, wanted: list[str], text: bool = False) -> dict[str, Any]:
+def read(
+    path: str, wanted: list[str], text: bool = False, claims: dict[str, tuple[int, int, bool]] | None = None
+) -> dict[str, Any]:
     from python_calamine import CalamineWorkbook
 
     size = os.path.getsize(path)
@@ -290,6 +367,9 @@ def read(path: str, wanted: list[str], text: bool = False) -> dict[str, Any]:
         # Trailing blank cells dropped row by row: one stray cell far right must not make every row
         # (and the ledger) tens of thousands of columns wide. Readers pad rows to the header's width.
         grid = [_trimmed(row) for row in sheet.to_python(skip_empty_area=False)]
+        lost = lost_rows(name, len(grid), claims or {})
+        if lost:
+            return lost
         merged: Any = [tuple(map(tuple, m)) for m in (getattr(sheet, "merged_cell_ranges", None) or [])]
         if text:
             grid, merged = _as_text(grid, merged), []
@@ -323,8 +403,8 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
     try:
         with open(path, "rb") as stream:
             zipped = stream.read(4) == b"PK\x03\x04"
-        found = check_xlsx(path) if zipped else check_xls(path)
-        return found or read(path, list(request.get("only") or ()), bool(request.get("text")))
+        found, claims = (check_xlsx(path), {}) if zipped else check_xls(path)
+        return found or read(path, list(request.get("only") or ()), bool(request.get("text")), claims)
     except MemoryError:
         return {"error": "ledger.excel_memory", "args": {}}
     except BaseException as err:  # calamine's errors, a Rust panic (a BaseException), zip and XML damage

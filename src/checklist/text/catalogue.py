@@ -126,6 +126,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the workbook is damaged: a sector chain inside the file is broken, so rows would be lost; "
         "it is not read (export or save it again)",
     ),
+    "ledger.excel_cut": (
+        "工作表“{sheet}”已损坏：文件中有 {claimed} 行，只能读出 {read} 行，因此不予读取；请重新导出或另存后再提交",
+        "sheet '{sheet}' is damaged: the file holds {claimed} rows but only {read} can be read, so it is not read "
+        "(export or save it again)",
+    ),
     "ledger.excel_memory": (
         "工作簿无法在 {mb} MB 内存内读取;请拆分工作簿",
         "the workbook cannot be read within {mb} MB of memory; split it",
