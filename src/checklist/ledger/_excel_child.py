@@ -229,7 +229,7 @@ def _records(book: bytes, at: int) -> tuple[list[tuple[int, int, int]], bool]:
     """(type, offset of its data, length) of each record of the substream from `at`, and whether it
     ended with its EOF record; a length no BIFF8 record has, a record type 0 or the stream's end
     before EOF mean the records themselves are damaged."""
-    out = []
+    out: list[tuple[int, int, int]] = []
     while at + 4 <= len(book):
         kind, length = struct.unpack_from("<HH", book, at)
         if kind == 0 or length > _MAX_RECORD or at + 4 + length > len(book):
