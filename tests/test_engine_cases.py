@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from checklist.engine import evaluate
+from checklist.engine.kinds import KINDS
 from checklist.ledger import read_ledger
 from checklist.ledger.side import Member, UnitInfo
 from checklist.pack import load_pack
@@ -109,8 +110,8 @@ VIOLATED = {"gap", "late", "exceeded"}
 
 
 def _covered(tmp_path: Path) -> dict[tuple[str, str], set[str]]:
-    """{(rule id, the rule as evaluated): statuses its cases expect}; an evidence rule's case that
-    expects no finding of it (every matching record has its evidence) counts as `met`."""
+    """{(rule id, the rule as evaluated): statuses its cases expect}; for a kind silent when met (an
+    evidence rule: every matching record has its evidence) a case that expects no finding counts as `met`."""
     packs: dict[str | None, Any] = {}
     out: dict[tuple[str, str], set[str]] = {}
     for _id, file_pack, case in ALL:
@@ -121,7 +122,7 @@ def _covered(tmp_path: Path) -> dict[tuple[str, str], set[str]]:
         for rule_id in case["only"]:
             rule = pack.rule(rule_id)
             statuses = {e["status"] for e in case["expect"] if e["rule"] == rule_id}
-            if rule.kind == "evidence" and not statuses and case["ledger"]:
+            if KINDS[rule.kind].silent_when_met and not statuses and case["ledger"]:
                 statuses = {"met"}
             key = (rule_id, rule.model_copy(update={"enabled": True}).model_dump_json())
             out.setdefault(key, set()).update(statuses)

@@ -1,7 +1,8 @@
 """checklist: check activity ledgers (台账) against declarative duty rule packs.
 
-The names below are imported on first use (PEP 562), so `checklist rules list` or a small
-ledger does not pay for the columnar engine's imports until it needs them.
+The names below are imported on first use (PEP 562), so a command pays only for the imports it
+needs. (Loading a pack imports its rule kinds, checklist.kinds, and with them the engine's parts
+and numpy/pyarrow: each kind module holds its evaluator next to its model.)
 """
 
 from __future__ import annotations

@@ -25,7 +25,9 @@ class Kind:
     """One rule kind as its module declares it: `KIND = Kind(SpacingRule, evaluate, explain, ...)`.
 
     `patchable` are the kind's own fields a pack's `overrides:` may change; `words` its catalogue
-    entries (code -> (zh, en)); `order` its place in error messages, the schema and the reference.
+    entries (code -> (zh, en)); `order` its place in error messages, the schema and the reference;
+    `silent_when_met` says a kept duty gives no finding at all (evidence: only lacking records are
+    findings), so a test case with records and no finding of the rule is its `met` case.
     """
 
     model: type[RuleBase]
@@ -34,6 +36,7 @@ class Kind:
     patchable: tuple[str, ...] = ()
     words: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     order: int = 100
+    silent_when_met: bool = False
 
     @property
     def name(self) -> str:

@@ -63,4 +63,4 @@ WORDS = {
     "explain.evidence": ("{what}的每条记录须填写{fields:all}", "Every record of {what} has {fields:all} filled in."),
 }
 
-KIND = Kind(EvidenceRule, evaluate, explain, patchable=("require",), words=WORDS, order=5)
+KIND = Kind(EvidenceRule, evaluate, explain, patchable=("require",), words=WORDS, order=5, silent_when_met=True)
