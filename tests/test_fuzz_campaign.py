@@ -192,3 +192,23 @@ def test_a_header_cell_moved_to_the_last_column_reads_in_linear_time(tmp_path):
     assert ledger.table.select(["row", "date", "unit", "title"]).to_pylist() == [
         {"row": 3, "date": dt.date(2024, 3, 15), "unit": "县委宣传部", "title": ""}
     ]
+
+
+# ---------------------------------------------------------------- findings (packs)
+
+
+def test_a_pack_extending_a_name_too_long_for_the_file_system_is_a_pack_error(tmp_path):
+    """pack:22002853: a damaged pack's `extends` names `branch-routines` followed by 4,301 nines; looking
+    for that file raised OSError (file name too long), a traceback. It is a pack that does not exist."""
+    path = tmp_path / "pack.yaml"
+    path.write_text(
+        "pack: office\nversion: '1'\ntitle: 机关\nlanguage: zh\n"
+        f"extends: [ideology-responsibility, branch-routines{'9' * 4301}]\nrules: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ChecklistError) as caught:
+        load_pack(str(path))
+    (problem,) = caught.value.problems
+    # Line 5; column: "extends: [" (10) + "ideology-responsibility" (23) + ", " (2) -> the name starts at 36.
+    assert str(problem.location) == f"{path}:5:36" and problem.path == "extends[1]"
+    assert problem.code == "pack.not_found" and fuzz.classify_error(caught.value) == "refused"

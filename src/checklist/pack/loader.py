@@ -48,9 +48,16 @@ def find_pack(ref: str | Path, relative_to: Path | None = None) -> Path:
         if relative_to is not None:
             candidates.append(relative_to / f"{text}.yaml")
     for candidate in candidates:
-        if candidate.is_file():
+        if _is_file(candidate):
             return candidate.resolve()
     raise UsageError(msg("pack.not_found", ref=text, shipped=shipped_pack_ids()))
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system (ENAMETOOLONG): no such pack either
+        return False
 
 
 # ---------------------------------------------------------------- validation errors
