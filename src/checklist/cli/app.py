@@ -40,7 +40,10 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     h = Help(lang or system_lang())
     parser = _Parser(prog="checklist", description=h("description"))
     parser.add_argument("--debug", action="store_true", help=h("debug"))
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, title=h("commands"))
+    # metavar: argparse names the command by it in errors ("参数 命令：无效的选项值"), never by the dest
+    sub = parser.add_subparsers(
+        dest="command", metavar=h("command"), required=True, parser_class=_Parser, title=h("commands")
+    )
     for module in COMMANDS:
         module.add(sub, h)
     return parser

@@ -69,7 +69,7 @@ def day(text: str, option: str) -> dt.date:
     try:
         value = parse_when(text).day
     except DateError as err:
-        raise UsageError(msg("usage.day", option=option, reason=str(err))) from None
+        raise UsageError(msg("usage.day", option=option, reason=err.message)) from None
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise UsageError(msg("usage.day_range", option=option, value=value))
     return value

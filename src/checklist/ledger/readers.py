@@ -545,13 +545,33 @@ def _json_int(text: str) -> int | str:
     return int(text) if len(text) <= 18 else text
 
 
+# The json module's problems carry no code, only these fixed sentences: said in the reader's language by
+# their opening words; any other is shown as the module wrote it.
+_JSON_PROBLEMS = (
+    ("Expecting value", "json.value"),
+    ("Expecting property name", "json.name"),
+    ("Expecting ':'", "json.colon"),
+    ("Expecting ','", "json.comma"),
+    ("Unterminated string", "json.string"),
+    ("Invalid control character", "json.control"),
+    ("Invalid \\", "json.escape"),
+    ("Extra data", "json.extra"),
+    ("Illegal trailing comma", "json.trailing_comma"),
+)
+
+
+def _json_problem(text: str) -> Message | str:
+    code = next((code for start, code in _JSON_PROBLEMS if text.startswith(start)), None)
+    return msg(code) if code else text
+
+
 def json_record(line: str) -> tuple[dict[str, Any], None] | tuple[None, Message]:
     """One JSON Lines record, or (None, why not): bad JSON, deep nesting and huge numbers are reasons,
     never exceptions (the ledger reader and `checklist watch` both read lines from strangers)."""
     try:
         value = json.loads(line, parse_int=_json_int)
     except json.JSONDecodeError as err:
-        return None, msg("row.invalid_json", detail=err.msg, column=err.colno)
+        return None, msg("row.invalid_json", detail=_json_problem(err.msg), column=err.colno)
     except RecursionError:
         return None, msg("ledger.json_deep")
     except ValueError as err:
