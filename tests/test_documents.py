@@ -104,6 +104,8 @@ def test_xlsx_prints_landscape_one_page_wide_with_a_status_dropdown(outputs):
     assert widths["整改措施"] >= 30 and widths["责任人"] >= 12  # the columns people fill in are wide
     lists = [v for v in plan.data_validations.dataValidation if v.type == "list"]
     assert [v.formula1 for v in lists] == ['"未整改,整改中,已销号"'] and "J2" in str(lists[0].sqref)
+    # every printed page is headed by what it is: the sample's gaps are 县教育局党组's (first) and 城关镇党委's
+    assert plan.oddHeader.center.text == "县教育局党组等2个单位整改台账"
 
 
 ID = re.compile(r"ZG-[0-9A-F]{10}|[a-z]+(?:-[a-z]+)+|[0-9a-f]{16}")  # item ids, pack ids, the fingerprint
@@ -177,6 +179,7 @@ def test_xlsx_renders_one_page_wide_with_no_cut_cell(pdfs, outputs):
     ids = [row[0].value for row in plan.iter_rows(min_row=2)]
     assert len(ids) == 11 and all(i in text for i in ids)  # every id whole, none broken over lines
     assert "备注" in text and "销号依据" in text  # the last columns printed on the same page width
+    assert "县教育局党组等2个单位整改台账" in text  # the page header prints
     # wrapped cells grew their rows instead of being cut: each problem's last words are printed
     squeezed = re.sub(r"\s+", "", text)
     for row in plan.iter_rows(min_row=2):

@@ -314,3 +314,25 @@ def test_plan_closes_a_fixed_item_of_a_clerks_ledger_without_a_unit_column(tmp_p
     after = {(r[C["单位"]], r[C["职责"]], r[C["期间"]]): r for r in _rows(plan)[1:]}
     assert after[key][C["状态"]] == "已销号"
     capsys.readouterr()
+
+
+def test_printed_rectification_ledger_is_headed_by_its_units():
+    from checklist.rectify import Item
+    from checklist.rectify.sheet import print_title
+
+    def item(unit: str) -> Item:
+        return Item(item="ZG-0000000001", unit=unit, period="2024", problem="未达标")
+
+    assert print_title([item("城关镇党委"), item("城关镇党委")], "zh") == "城关镇党委整改台账"
+    assert print_title([item("县教育局党组"), item("城关镇党委")], "zh") == "县教育局党组等2个单位整改台账"
+    assert print_title([item("城关镇党委")], "en") == "Rectification ledger: 城关镇党委"
+    assert print_title([], "zh") == "整改台账"  # nothing to rectify yet: the sheet's own name
+
+
+def test_plan_workbook_prints_its_title_with_ampersands_kept(tmp_path):
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("日期,活动类型,单位\n2024-03-05,意识形态知识学习,A&B党委\n", encoding="utf-8")
+    out = tmp_path / "整改台账.xlsx"
+    assert main(["plan", str(ledger), "--as-of", "2024-12-31", "-o", str(out)]) in (0, 1)
+    header = openpyxl.load_workbook(out).worksheets[0].oddHeader.center.text
+    assert header == "A&&B党委整改台账"  # '&&' is how a page header writes one '&' (a lone & starts a code)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from checklist.rectify import STATUSES, Item
-from checklist.text import say
+from checklist.text import one_line, say, xml_safe
 
 FIELDS = [
     "item",
@@ -58,8 +58,20 @@ def formats(book: Any) -> dict[str, Any]:
     }
 
 
-def print_setup(sheet: Any, columns: int, title_rows: int = 1) -> None:
-    """Landscape A4, every column on one page width, the header row on every page, page numbers."""
+def print_title(items: Sequence[Item], lang: str) -> str:
+    """What the printed sheet is: 县教育局党组整改台账, 县教育局党组等2个单位整改台账, or 整改台账."""
+    units = list(dict.fromkeys(item.unit for item in items if item.unit))
+    if not units:
+        return say("doc.plan.sheet", lang)
+    who = units[0] if len(units) == 1 else say("doc.units.many", lang, first=units[0], n=len(units))
+    return say("doc.plan.print_title", lang, who=one_line(who, limit=60))
+
+
+def print_setup(sheet: Any, columns: int, title_rows: int = 1, title: str = "") -> None:
+    """Landscape A4, every column on one page width, the header row on every page, page numbers;
+    `title` printed at the head of every page (a page header, so no cell above the table moves)."""
+    if title:
+        sheet.set_header('&C&"宋体,Bold"&14' + xml_safe(title).replace("&", "&&"))
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -120,7 +132,7 @@ def write_sheet(book: Any, name: str, items: Sequence[Item], lang: str, fmt: dic
     )
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, last, len(FIELDS) - 1)
-    print_setup(sheet, len(FIELDS))
+    print_setup(sheet, len(FIELDS), title=print_title(items, lang))
     return sheet
 
 

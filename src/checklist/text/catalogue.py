@@ -900,6 +900,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "doc.state.1": ("整改中", "in progress"),
     "doc.state.2": ("已销号", "closed"),
     "doc.plan.sheet": ("整改台账", "Rectification"),
+    "doc.plan.print_title": ("{who}整改台账", "Rectification ledger: {who}"),
     "doc.plan.columns": (
         "整改台账缺少{missing}列；应有{expected}",
         "the rectification ledger lacks column(s) {missing}; expected {expected}",
