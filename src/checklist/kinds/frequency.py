@@ -396,6 +396,19 @@ def explain(pack: Pack, rule: FrequencyRule, lang: str, year: int) -> str:
 
 
 WORDS = {
+    # the model's checks (pack-loading errors)
+    "pack.rule.exactly_alone": (
+        "给了 exactly 就不能再给 at_least 或 at_most",
+        "'exactly' excludes at_least and at_most",
+    ),
+    "pack.rule.amount": ("须给出 at_least、at_most 或 exactly（次数要求）", "give at_least, at_most or exactly"),
+    "pack.rule.least_most": ("at_least 大于 at_most", "at_least is greater than at_most"),
+    "pack.rule.window_year": (
+        "按日期的时间窗（from/to）只用于 every: year；其他周期请用 first_days、last_days 或 by_day",
+        "calendar-day windows (from/to) belong to every: year; use first_days/last_days/by_day",
+    ),
+    "pack.rule.roles_person": ("给了 roles 就要写 per: person", "'roles' needs per: person"),
+    # the explanation
     "explain.every.week": ("每周", "every week"),
     "explain.every.month": ("每月", "every month"),
     "explain.every.quarter": ("每季度", "every quarter"),

@@ -75,6 +75,10 @@ def explain(pack: Pack, rule: PrecedenceRule, lang: str, year: int) -> str:
 
 
 WORDS = {
+    "pack.rule.days_order": (
+        "at_most_days_before 小于 at_least_days_before",
+        "at_most_days_before is less than at_least_days_before",
+    ),
     "explain.at_most_days": ("、至多{most}天", " and at most {most}"),
     "explain.precedence": (
         "每次「{event}」前至少{least}天{upto}须有「{notice}」",

@@ -492,21 +492,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "at_least/at_most/equals/contains belong to a 'field' condition",
     ),
     "pack.rule.deduct_points": ("给了 deduct（扣分）就要给出 points（分值）", "'deduct' needs 'points'"),
-    "pack.rule.exactly_alone": (
-        "给了 exactly 就不能再给 at_least 或 at_most",
-        "'exactly' excludes at_least and at_most",
-    ),
-    "pack.rule.amount": ("须给出 at_least、at_most 或 exactly（次数要求）", "give at_least, at_most or exactly"),
-    "pack.rule.least_most": ("at_least 大于 at_most", "at_least is greater than at_most"),
-    "pack.rule.window_year": (
-        "按日期的时间窗（from/to）只用于 every: year；其他周期请用 first_days、last_days 或 by_day",
-        "calendar-day windows (from/to) belong to every: year; use first_days/last_days/by_day",
-    ),
-    "pack.rule.roles_person": ("给了 roles 就要写 per: person", "'roles' needs per: person"),
-    "pack.rule.days_order": (
-        "at_most_days_before 小于 at_least_days_before",
-        "at_most_days_before is less than at_least_days_before",
-    ),
     # explain: one sentence per rule, what it asks for (checklist.pack.explain; docs/catalogue.md).
     # Each kind's own sentences are its module's WORDS (checklist/kinds/<kind>.py), added at import.
     "explain.any_category": ("所有类别", "any category"),
