@@ -252,6 +252,15 @@ def test_xls_with_formatted_blank_rows_below_its_data_is_not_taken_for_damage(tm
     assert read_ledger(path).rows == 9
 
 
+def test_xls_whose_mini_stream_cutoff_is_damaged_is_an_error_not_fewer_rows(tmp_path):
+    # The header's mini-stream cutoff is 4096 by the format; fuzz case xls:22004622 had it overwritten
+    # with 0xFFFFFFFF and calamine gave 8 of 23 rows.
+    data = _xls_400()
+    struct.pack_into("<I", data, 56, 0xFFFFFFFF)
+    err = _read_error(tmp_path, "文件头.xls", bytes(data))
+    assert err.problems[0].code == "ledger.excel_chain"
+
+
 def test_sound_xls_of_400_rows_reads_every_row(tmp_path):
     path = tmp_path / "台账.xls"
     path.write_bytes(bytes(_xls_400()))

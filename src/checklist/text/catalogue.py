@@ -122,8 +122,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the workbook cannot be read: reading it needed more than {mb} MB of memory, or the file is damaged",
     ),
     "ledger.excel_chain": (
-        "工作簿已损坏：文件内部的扇区链断裂，读出的行会不全，因此不予读取；请重新导出或另存后再提交",
-        "the workbook is damaged: a sector chain inside the file is broken, so rows would be lost; "
+        "工作簿已损坏：文件头或文件内部的扇区链已损坏，读出的行会不全，因此不予读取；请重新导出或另存后再提交",
+        "the workbook is damaged: its file header or a sector chain inside it is broken, so rows would be lost; "
         "it is not read (export or save it again)",
     ),
     "ledger.excel_cut": (
