@@ -259,3 +259,18 @@ def test_english_docx_tags_latin_text_english_and_sets_it_in_latin_sizes(tmp_pat
     assert texts[1].startswith("As the Ideological work responsibility system requires, 县委宣传部 and others")
     assert "(1) 县委宣传部" in texts
     assert not [t for t in texts if t[:1].islower()]  # no sentence opens in lower case ("second half of…")
+
+
+def test_finding_messages_name_periods_and_days_in_words(capsys):
+    """The JSON keeps the period code (2024-Q3) in `period`; the sentence a person reads says
+    2024年第三季度, and a due day 2024年12月31日, never the codes."""
+    import json
+
+    main(["evaluate", str(SAMPLE), "--as-of", "2024-12-10", "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    q3 = next(
+        f for f in findings if (f["unit"], f["rule"], f["period"]) == ("县教育局党组", "knowledge-study", "2024-Q3")
+    )
+    assert q3["message"] == "2024年第三季度 意识形态知识学习 0/1次,缺1次"
+    due = [f["message"] for f in findings if f["status"] == "due"]
+    assert due and all("2024年12月31日前完成" in m and "2024-" not in m for m in due)

@@ -6,6 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 from checklist.text import Message, msg, say
+from checklist.text.periods import date_name, period_name
 
 # What a count counts, after the number: 2/3次 (times), 1/4学时 (hours); sums of other fields have none.
 UNIT_WORDS = {"次": "finding.unit.times", "学时": "finding.unit.hours"}
@@ -28,12 +29,14 @@ def amount(  # noqa: PLR0913 - flat arguments are the cache key
 
     Cached: a big ledger gives thousands of findings with the same period, counts and status."""
     unit: Message | str = msg(UNIT_WORDS[unit_word]) if unit_word in UNIT_WORDS else unit_word
-    args = {"count": count, "required": required, "missing": missing, "due": due, "excess": excess or 0, "unit": unit}
+    when = date_name(due, lang)
+    args = {"count": count, "required": required, "missing": missing, "due": when, "excess": excess or 0, "unit": unit}
     tail = msg(f"finding.amount.{status}", **args)
-    return say("finding.amount", lang, period=period, what=what, tail=tail, **args)
+    # periods and days in words (2024年第一季度, 2024年3月31日), never the codes 2024-Q1 of the JSON fields
+    return say("finding.amount", lang, period=period_name(period, lang), what=what, tail=tail, **args)
 
 
 def event(status: str, subject: str, answer: str, day: dt.date, due: dt.date, lang: str) -> str:
     """Response and precedence findings: one event and whether its answer came in time."""
-    tail = msg(f"finding.event.{status}", answer=answer, due=due)
-    return say("finding.event", lang, day=day, subject=subject, tail=tail)
+    tail = msg(f"finding.event.{status}", answer=answer, due=date_name(due, lang))
+    return say("finding.event", lang, day=date_name(day, lang), subject=subject, tail=tail)

@@ -213,7 +213,7 @@ def _violations(result: Result, lang: str, lookup: object = None) -> str:
     items = []
     for f in result.violations():
         records = records_text(f.records, lookup, lang) or "—"  # type: ignore[arg-type]
-        misses = "".join(f"<li class='muted'>{_t(near_miss_text(m, lang))}</li>" for m in f.near_misses)
+        misses = "".join(f"<li class='muted'>{_t(near_miss_text(m, lang, lookup))}</li>" for m in f.near_misses)
         items.append(
             f"<tr><td>{_t(f.unit)}</td><td>{_t(problem_text(result, f, lang))}</td>"
             f"<td>{escape(records)}</td><td><ul>{misses}</ul></td></tr>"

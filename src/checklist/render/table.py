@@ -31,13 +31,13 @@ def _paint(text: str, status: str, on: bool) -> str:
     return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if on else text
 
 
-def _detail(result: Result, f: Finding, lang: str) -> str:
+def _detail(result: Result, f: Finding, lang: str, lookup: object = None) -> str:
     w = WORDS[lang]
     parts = [finding_message(result, f, lang)]
     if f.outlook:
         parts.append(f"[{w[f.outlook]}]")
     if f.near_misses:
-        misses = "; ".join(near_miss_text(m, lang) for m in f.near_misses[:2])
+        misses = "; ".join(near_miss_text(m, lang, lookup) for m in f.near_misses[:2])
         parts.append(f"({w['near_misses']}: {misses})")
     return " ".join(parts)
 
@@ -84,7 +84,7 @@ def _unit_block(result: Result, unit: str, findings: list[Finding], options: Ren
         say("word.records_row" if by_row(options.records) else "word.records_id", lang),
     ]
     table = tabulate(rows, headers=headers, disable_numparse=True)
-    details = [f"  - {_detail(result, f, lang)}" for f in findings if f.status != "met"]
+    details = [f"  - {_detail(result, f, lang, options.records)}" for f in findings if f.status != "met"]
     return [head, table, *details, ""]
 
 

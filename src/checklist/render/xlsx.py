@@ -158,7 +158,7 @@ def render_xlsx(result: Result, options: RenderOptions) -> bytes:
             groups.add([*row, "、".join(g.unsubmitted), g.lowest_rated, *(shares.get(r, "") for r in duties)])
         sheets.append(groups)
     for f in result.findings:
-        misses = "; ".join(near_miss_text(m, lang) for m in f.near_misses)
+        misses = "; ".join(near_miss_text(m, lang, options.records) for m in f.near_misses)
         details.add(
             [
                 f.unit,
