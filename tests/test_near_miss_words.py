@@ -12,7 +12,7 @@ import orjson
 from checklist.cli import main
 from checklist.render.common import near_miss_text
 from checklist.result import NearMiss
-from checklist.text import msg
+from checklist.text import msg, record_ref
 
 
 def _outside() -> NearMiss:
@@ -32,13 +32,14 @@ def test_the_json_of_a_near_miss_keeps_iso_dates():
 def test_a_near_miss_in_a_chinese_report_names_its_dates_in_words():
     assert (
         near_miss_text(_outside(), "zh")
-        == "9(2024年11月28日):日期2024年11月28日不在计数区间2024年10月1日至2024年10月31日内"
+        == "序号9(2024年11月28日):日期2024年11月28日不在计数区间2024年10月1日至2024年10月31日内"
     )
 
 
 def test_a_near_miss_in_an_english_report_names_its_dates_in_words():
     assert near_miss_text(_outside(), "en") == (
-        "9 (28 November 2024): dated 28 November 2024, outside the counting window 1 October 2024 to 31 October 2024"
+        "no. 9 (28 November 2024): dated 28 November 2024, outside the counting window "
+        "1 October 2024 to 31 October 2024"
     )
 
 
@@ -48,8 +49,12 @@ def test_a_reason_without_a_message_is_shown_as_the_engine_wrote_it():
     )
     assert near_miss_text(miss, "zh") == "二季度!7(2024年5月6日):未满足条件:参加人数不少于10人"
     assert near_miss_text(miss, "en") == "二季度!7 (6 May 2024): fewer than 10"
-    too_close = NearMiss.of(4, dt.date(2024, 3, 2), msg("near.too_close", other=3, days=7), "en")
-    assert (too_close.reason, too_close.reason_en) == ("less than 7 days after record 3",) * 2
+    too_close = NearMiss.of(
+        4, dt.date(2024, 3, 2), msg("near.too_close", other=record_ref(3, by_row=False), days=7), "en"
+    )
+    assert (too_close.reason, too_close.reason_en) == ("less than 7 days after no. 3",) * 2
+    in_rows = msg("near.too_close", other=record_ref(3, by_row=True), days=7)
+    assert (in_rows.text("zh"), in_rows.text("en")) == ("与第3行间隔不足7天", "less than 7 days after row 3")
 
 
 COUNTY = Path(__file__).parent.parent / "fixtures" / "county" / "sample_ledger.csv"

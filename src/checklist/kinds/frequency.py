@@ -24,7 +24,7 @@ from checklist.pack.model import Every, HasCategories, Pack, Window
 from checklist.pack.names import field_name, label, labels
 from checklist.periods import Period, counting_interval, is_public_holiday, periods
 from checklist.result import Finding, NearMiss, Outlook, Status
-from checklist.text import Message, Pair, msg, say
+from checklist.text import Message, Pair, msg, record_ref, say
 
 
 class FrequencyRule(HasCategories):
@@ -325,7 +325,8 @@ class _NearMisses:
     def _reason(self, row: int, day: dt.date, cs: dt.date, ce: dt.date, close: dict[int, int]) -> Message | Pair | None:
         """Why a record did not count (near.* codes), or None when nothing held it back."""
         if row in close:
-            return msg("near.too_close", other=self.ctx.record_id(close[row]), days=self.rule.min_interval_days)
+            other = record_ref(self.ctx.record_id(close[row]), by_row=not self.ctx.ledger.has_id)
+            return msg("near.too_close", other=other, days=self.rule.min_interval_days)
         if not cs <= day <= ce:
             return msg("near.outside", day=day, start=cs, end=ce)
         failed = [condition for mask, condition in self.parts if not mask[row]]

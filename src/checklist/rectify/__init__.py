@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from checklist.errors import UsageError
 from checklist.result import Finding, Result
-from checklist.text import say
+from checklist.text import record_kind, say
 from checklist.text.periods import date_name, period_name
 
 OPEN, DOING, CLOSED = "未整改", "整改中", "已销号"
@@ -185,8 +185,7 @@ def records_text(records: list, lookup: Mapping[str, tuple[dt.date | None, str]]
     parts = []
     for record in records:
         known = (lookup or {}).get(str(record))
-        # a reference of several files (`台账.xlsx:一支部!7`) says where it is itself
-        kind = "ref" if rows and not str(record).isdigit() else "row" if rows else "id"
+        kind = record_kind(record, by_row=rows)
         if known is None:
             parts.append(say(f"doc.record.{kind}", lang, id=record))
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from checklist.rectify import by_row, problem_text, rule_title
 from checklist.result import Finding, NearMiss, Result
-from checklist.text import say, xml_safe
+from checklist.text import record_ref, say, xml_safe
 from checklist.text.periods import date_name
 
 # OWASP CSV-injection guidance: a spreadsheet treats these leading characters as a formula when
@@ -42,6 +42,5 @@ __all__ = ["finding_message", "near_miss_text", "percent", "previous_scores", "p
 def near_miss_text(m: NearMiss, lang: str, lookup: object = None) -> str:
     """A near miss in a report: the record (序号24 or 第24行, as `lookup` knows the numbering), its
     day and why it did not count, dates in words."""
-    kind = "ref" if by_row(lookup) and not str(m.record).isdigit() else "row" if by_row(lookup) else "id"
-    record = say(f"doc.record.{kind}", lang, id=m.record)
+    record = record_ref(m.record, by_row=by_row(lookup))
     return say("render.near_miss", lang, record=record, day=date_name(m.date, lang), reason=m.text(lang))

@@ -209,6 +209,20 @@ def os_reason(err: OSError) -> Message:
     return msg(code) if code else msg("os.other", detail=err.strerror or str(err))
 
 
+def record_kind(record: object, *, by_row: bool) -> str:
+    """Which numbering a cited record id is: "ref" (a `台账.xlsx:一支部!7` reference, which says where it
+    is itself), "row" (an Excel row: the ledger has no 序号 column) or "id" (the ledger's 序号)."""
+    text = str(record)
+    if "!" in text or ":" in text:
+        return "ref"
+    return "row" if by_row else "id"
+
+
+def record_ref(record: object, *, by_row: bool) -> Message:
+    """A cited record as a person finds it: 序号7, 第7行 or the reference itself (doc.record.*)."""
+    return msg(f"doc.record.{record_kind(record, by_row=by_row)}", id=record)
+
+
 def system_lang(environ: Mapping[str, str] | None = None) -> Lang:
     """The language for --help and the web page: CHECKLIST_LANG, else the system locale (zh on a
     Chinese Windows or Linux), else Chinese — the product's users are Chinese offices."""
@@ -241,6 +255,8 @@ __all__ = [
     "one_line",
     "os_reason",
     "printable",
+    "record_kind",
+    "record_ref",
     "say",
     "system_lang",
     "template",

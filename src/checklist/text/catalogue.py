@@ -579,7 +579,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "finding.event.waived": ("已豁免", "waived"),
     # why a record near a gap did not count (a finding's near_misses): the JSON keeps its dates ISO,
     # documents name them in words (NearMiss.text)
-    "near.too_close": ("与记录{other}间隔不足{days}天", "less than {days} days after record {other}"),
+    "near.too_close": ("与{other}间隔不足{days}天", "less than {days} days after {other}"),
     "near.outside": (
         "日期{day}不在计数区间{start}至{end}内",
         "dated {day}, outside the counting window {start} to {end}",
