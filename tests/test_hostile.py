@@ -261,6 +261,27 @@ def test_xls_whose_mini_stream_cutoff_is_damaged_is_an_error_not_fewer_rows(tmp_
     assert err.problems[0].code == "ledger.excel_chain"
 
 
+def _record(kind: int, body: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def test_a_damaged_record_posing_as_a_second_smaller_dimensions_does_not_hide_a_loss():
+    # Fuzz xls:22004622: a ROW record's type became DIMENSIONS (claiming 3 rows) after the real one
+    # (26 rows), and the records break off after row 11. The largest claim counts.
+    from checklist.ledger._excel_child import _walk_sheet, lost_rows
+
+    sheet = _record(0x0809, b"\x00" * 16)  # BOF
+    sheet += _record(0x0200, struct.pack("<IIHHH", 0, 26, 0, 3, 0))  # DIMENSIONS: rows 0..25
+    sheet += _record(0x0200, struct.pack("<IIHHH", 0, 3, 0, 3, 0))  # the fake one
+    for row in range(11):
+        sheet += _record(0x00FD, struct.pack("<HHHI", row, 0, 15, row))  # LABELSST
+    sheet += struct.pack("<HH", 0, 0) + b"\x01" * 40  # a record header overwritten with zeros
+    claimed, valued, end = _walk_sheet(sheet, 0)
+    assert (claimed, valued, end) == (26, 11, None)
+    lost = lost_rows("台账", 11, {"台账": (claimed, valued, end is not None)})
+    assert lost is not None and lost["args"] == {"sheet": "台账", "claimed": 26, "read": 11}
+
+
 def test_sound_xls_of_400_rows_reads_every_row(tmp_path):
     path = tmp_path / "台账.xls"
     path.write_bytes(bytes(_xls_400()))

@@ -265,8 +265,8 @@ def _walk_sheet(book: bytes, at: int) -> tuple[int, int, int | None]:
         if kind in _VALUE_RECORDS:
             if length >= 2 and book[at + 4] | book[at + 5] << 8 >= valued:
                 valued = (book[at + 4] | book[at + 5] << 8) + 1
-        elif kind == _DIMENSIONS and length >= 8:
-            claimed = struct.unpack_from("<I", book, at + 8)[0]
+        elif kind == _DIMENSIONS and length >= 8:  # the largest claim: a damaged record may pose as a second one
+            claimed = max(claimed, struct.unpack_from("<I", book, at + 8)[0])
         elif kind == _EOF:
             return claimed, valued, at + 4 + length
         at += 4 + length
