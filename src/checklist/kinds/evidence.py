@@ -16,9 +16,10 @@ from checklist.engine.kinds import Kind
 from checklist.engine.records import in_window
 from checklist.ledger import arrays
 from checklist.pack.model import Condition, HasCategories, Pack
-from checklist.pack.names import FIELD_ZH, field_name, labels
+from checklist.pack.names import field_name, labels
 from checklist.result import Finding
 from checklist.text import say
+from checklist.text.periods import date_name
 
 
 class EvidenceRule(HasCategories):
@@ -43,15 +44,18 @@ def evaluate(ctx: Context, rule: EvidenceRule) -> Iterator[Finding]:
     if not len(rows):
         return
     rows = rows[np.lexsort((ctx.dates[rows], ctx.units[rows]))]  # unit code order is not name order: sorted later
-    zh = ctx.pack.language == "zh"
-    names = "、".join(FIELD_ZH.get(f, f) for f in rule.require) if zh else ", ".join(rule.require)
-    template = "%s %s 未留存" + names.replace("%", "%%") if zh else "%s %s: no " + names.replace("%", "%%") + " on file"
+    lang = ctx.pack.language
+    fields = [field_name(f, lang) for f in rule.require]
+    # the sentence is made once with markers and filled per record (a ledger may lack thousands of files)
+    said = say("finding.evidence", lang, day="\x00", activity="\x01", fields=fields)
+    template = said.replace("%", "%%").replace("\x00", "%s").replace("\x01", "%s")
     activities = arrays.pylist(ctx.table["activity"], rows)
     days = ctx.day_objects(ctx.dates[rows])
     unit_names = [ctx.unit_names[c] for c in ctx.units[rows].tolist()]
+    named: dict[object, str] = {}  # a day's name, worked out once per day
     for day, unit, record, activity in zip(days, unit_names, ctx.record_ids(rows), activities, strict=True):
-        iso = day.isoformat()
-        yield finding(rule, unit, iso, day, day, "gap", 0, [record], template % (iso, activity))
+        name = named.get(day) or named.setdefault(day, date_name(day, lang))
+        yield finding(rule, unit, day.isoformat(), day, day, "gap", 0, [record], template % (name, activity))
 
 
 def explain(pack: Pack, rule: EvidenceRule, lang: str, year: int) -> str:
@@ -60,6 +64,7 @@ def explain(pack: Pack, rule: EvidenceRule, lang: str, year: int) -> str:
 
 
 WORDS = {
+    "finding.evidence": ("{day} {activity} 未留存{fields:all}", "{day} {activity}: no {fields:all} on file"),
     "explain.evidence": ("{what}的每条记录须填写{fields:all}", "Every record of {what} has {fields:all} filled in."),
 }
 
