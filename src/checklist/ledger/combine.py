@@ -111,15 +111,25 @@ def _citer(table: pa.Table, infos: list[PartInfo]) -> Cite:
 
 def _concat(ledgers: list[Ledger], infos: list[PartInfo]) -> pa.Table:
     """Tables stacked: every column of any of them (nulls where a table lacks it), one type each."""
-    names = list(dict.fromkeys(n for lg in ledgers for n in lg.table.column_names))
+    # Each table's columns looked up once: asking a table for its names and a column by name for
+    # every column of every table cost 0.4 s of a 200-file folder's 3 s (excel helper, small edit).
+    tables = [dict(zip(lg.table.column_names, lg.table.columns, strict=True)) for lg in ledgers]
+    names = list(dict.fromkeys(n for columns in tables for n in columns))
+    sizes = [lg.table.num_rows for lg in ledgers]
     data: dict[str, pa.Array] = {}
     for name in names:
-        chunks = [lg.table[name].combine_chunks() if name in lg.table.column_names else None for lg in ledgers]
-        data[name] = _stack(name, chunks, [lg.table.num_rows for lg in ledgers])
+        chunks = [_one_array(columns.get(name)) for columns in tables]
+        data[name] = _stack(name, chunks, sizes)
     data["id"] = _ids(ledgers, infos, data["id"])
     part = np.repeat(np.arange(len(ledgers), dtype=np.int32), [lg.table.num_rows for lg in ledgers])
     data[PART] = pa.array(part)
     return pa.table(data)
+
+
+def _one_array(column: pa.ChunkedArray | None) -> pa.Array | None:
+    if column is None:
+        return None
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _stack(name: str, chunks: list[pa.Array | None], sizes: list[int]) -> pa.Array:
