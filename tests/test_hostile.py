@@ -234,6 +234,20 @@ def test_xls_whose_records_break_off_is_an_error_not_fewer_rows(tmp_path):
     assert "台账" in str(err) and "120" in str(err) and "61" in str(err)
 
 
+def test_xls_whose_stream_name_length_is_damaged_is_still_checked(tmp_path):
+    # Fuzz xls:23006813: the directory entry's name length took in the NUL after "Workbook"; calamine
+    # still finds the stream, so the check must too (here with the false EOF of the test above).
+    data = _xls_bytes()
+    entry = 512 + 512 * struct.unpack_from("<I", data, 48)[0] + 128  # the directory's second entry
+    assert data[entry : entry + 16].decode("utf-16-le") == "Workbook"
+    struct.pack_into("<H", data, entry + 64, struct.unpack_from("<H", data, entry + 64)[0] + 2)
+    label = b"\xfd\x00\x0a\x00" + struct.pack("<HH", 60, 1)
+    at = data.find(label)
+    data[at : at + 4] = b"\x0a\x00\x00\x00"
+    err = _read_error(tmp_path, "名称.xls", bytes(data))
+    assert err.problems[0].code == "ledger.excel_cut"
+
+
 def test_xls_with_formatted_blank_rows_below_its_data_is_not_taken_for_damage(tmp_path):
     # DIMENSIONS counts formatted empty cells (rows 11-30 here) that hold no value: not a loss.
     book = xlwt.Workbook()

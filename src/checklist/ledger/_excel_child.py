@@ -207,7 +207,8 @@ def _book_stream(data: bytes) -> bytes | None:
     for at in range(0, len(directory) - 127, 128):
         entry = directory[at : at + 128]
         length = min(struct.unpack_from("<H", entry, 64)[0], 64)
-        name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace").casefold()
+        # up to its first NUL, as calamine compares it (a damaged length may take the NUL in)
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace").split("\x00")[0].casefold()
         if entry[66] != 2 or name not in _BOOK_STREAMS:
             continue
         start, stream_size = struct.unpack_from("<II", entry, 116)
