@@ -8,7 +8,7 @@ import string
 import pytest
 
 import checklist.kinds  # noqa: F401  (each kind's words join the catalogue when the kinds load)
-from checklist.text import joined, msg, number, say, system_lang
+from checklist.text import joined, msg, number, own_words, say, system_lang
 from checklist.text.catalogue import CATALOGUE
 
 
@@ -29,6 +29,24 @@ def test_numbers_dates_and_lists_follow_the_language():
     assert joined([3, 17], "en") == "3, 17"
     assert joined(range(12), "zh", limit=3) == "0、1、2等"
     assert say("internal", "en", detail=dt.date(2024, 3, 1)) == "internal error: 2024-03-01; please report it"
+
+
+def test_whole_lists_and_clauses():
+    assert joined(["学习", "会议", "宣讲"] * 5, "zh", limit=None) == "、".join(["学习", "会议", "宣讲"] * 5)
+    assert say("list.clauses", "zh").join(["记录 3", "记录 7"]) == "记录 3；记录 7"
+    assert say("list.clauses", "en").join(["record 3", "record 7"]) == "record 3; record 7"
+
+
+def test_own_words_of_a_model_or_its_json_record():
+    from checklist.pack.model import Category
+
+    record = {"id": "r1", "title": "每季度专题研究", "title_en": "Quarterly review"}
+    assert own_words(record, "zh") == "每季度专题研究"
+    assert own_words(record, "en") == "Quarterly review"
+    # a pack without English words shows its Chinese ones in an English report
+    assert own_words({"title": "每季度专题研究", "title_en": None}, "en") == "每季度专题研究"
+    cat = Category(label="理论学习", label_en="Theory study")
+    assert (own_words(cat, "zh", "label"), own_words(cat, "en", "label")) == ("理论学习", "Theory study")
 
 
 def test_an_unknown_code_fails_where_it_is_made():

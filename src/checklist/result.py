@@ -10,7 +10,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from checklist.notice import Notice, RejectedRow, RowRef
-from checklist.text import Message, Pair
+from checklist.text import Message, Pair, own_words
 
 SCHEMA = "checklist.result/1"
 Status = Literal["met", "gap", "due", "exceeded", "late", "waived"]
@@ -56,7 +56,7 @@ class NearMiss:
             return self._said.text(lang, words=True)
         if self._said is not None:
             return self._said.text(lang)
-        return (self.reason_en or self.reason) if lang == "en" else self.reason
+        return own_words(self, lang, "reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +196,7 @@ class IntegrityNote(_Frozen):
     message_en: str | None = None  # added: `message` is Chinese, this the English (as NearMiss.reason_en)
 
     def text(self, lang: str = "zh") -> str:
-        return (self.message_en or self.message) if lang == "en" else self.message
+        return own_words(self, lang, "message")
 
 
 class PackRef(_Frozen):

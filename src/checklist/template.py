@@ -17,7 +17,7 @@ from checklist.kinds.frequency import FrequencyRule
 from checklist.kinds.precedence import PrecedenceRule
 from checklist.kinds.response import ResponseRule
 from checklist.pack.model import Condition, Pack, RuleBase
-from checklist.text import say
+from checklist.text import joined, own_words, say
 
 # The columns, in order: (ledger field or None for a free column, catalogue code of the header).
 # The headers are the ones the reader recognises (DESIGN §4), in either language.
@@ -209,7 +209,7 @@ def _label(pack: Pack, cid: str, lang: str) -> str:
 
 
 def _pack_title(pack: Pack, lang: str) -> str:
-    return (pack.title_en or pack.title) if lang == "en" else pack.title
+    return own_words(pack, lang)
 
 
 def _types_validation(types_range: str, lang: str) -> dict[str, Any]:
@@ -271,7 +271,7 @@ def _write_notes(sheet: Any, pack: Pack, lang: str, formats: dict[str, Any]) -> 
     duties = _duties(pack, lang)
     for cid, cat in pack.categories.items():
         row += 1
-        aliases = "、".join(cat.aliases) if lang == "zh" else ", ".join(cat.aliases)
+        aliases = joined(cat.aliases, lang, limit=None)
         duty = "\n".join(duties.get(cid, []))
         sheet.write(row, 0, _label(pack, cid, lang), formats["table_cell"])
         sheet.write(row, 1, aliases, formats["table_cell"])
@@ -295,7 +295,7 @@ def _duties(pack: Pack, lang: str) -> dict[str, list[str]]:
     for rule in pack.active_rules:
         if isinstance(rule, EvidenceRule):  # 一事一档 is for every activity: note 5 says so
             continue
-        title = (rule.title_en or rule.title) if lang == "en" else rule.title
+        title = own_words(rule, lang)
         for cid in _rule_categories(rule, pack):
             out.setdefault(cid, []).append(title)
     return out

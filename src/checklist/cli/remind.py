@@ -8,7 +8,7 @@ import json
 from typing import Any, TextIO
 
 from checklist.cli import options as o
-from checklist.text import number, say
+from checklist.text import number, own_words, say
 
 
 def add(sub: argparse._SubParsersAction, h: o.Help) -> None:
@@ -33,7 +33,7 @@ def cmd_remind(args: argparse.Namespace, out: TextIO) -> int:
     year = args.year if args.year is not None else fiscal_year_of(as_of, pack.calendar.year_start_month)
     result = o.evaluated(args, pack, ledger, year=year, as_of=as_of)
     lang = o.lang_of(args)
-    titles = {r["id"]: (r.get("title_en") or r["title"]) if lang == "en" else r["title"] for r in result.rules}
+    titles = {r["id"]: own_words(r, lang) for r in result.rules}
     rows = reminder_rows(result, int(args.within), titles)
     if args.format == "json":
         document = {"as_of": str(as_of), "within": int(args.within), "reminders": rows}

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from checklist.cli.options import Help, add_lang, lang_of, year_type
 from checklist.errors import InputError, UsageError
-from checklist.text import msg, say
+from checklist.text import msg, own_words, say
 
 
 def add(sub: argparse._SubParsersAction, h: Help) -> None:
@@ -56,7 +56,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     for pack_id in shipped_pack_ids():
         pack = load_pack(pack_id)
         extends = ", ".join(s.id for s in pack.sources[:-1]) or "-"
-        title = (pack.title_en or pack.title) if lang == "en" else pack.title
+        title = own_words(pack, lang)
         rows.append([pack.id, pack.version, len(pack.active_rules), extends, title])
     headers = say("cli.rules.list.headers", lang).split("|")
     out.write(tabulate(rows, headers=headers, disable_numparse=True) + "\n")

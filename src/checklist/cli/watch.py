@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from checklist.cli import options as o
-from checklist.text import msg, whole
+from checklist.text import msg, own_words, whole
 
 if TYPE_CHECKING:
     from checklist.stream.monitor import Change
@@ -59,7 +59,7 @@ def cmd_watch(args: argparse.Namespace, out: TextIO) -> int:  # noqa: C901 - to 
         monitor.advance(today, within)
 
     lang = o.lang_of(args)
-    titles = {r.id: (r.title_en or r.title) if lang == "en" else r.title for r in pack.rules}
+    titles = {r.id: own_words(r, lang) for r in pack.rules}
 
     def judge(changes: list[Change]) -> None:
         for alert in (alert for change in changes for alert in rules.judge(change)):

@@ -144,7 +144,7 @@ def missing_columns_problem(file: str, header_row: int, columns: ColumnMap, mapp
 
 
 def _missing_text(missing: list[str], columns: ColumnMap, mapping: dict[str, str] | None, lang: str) -> str:
-    sep = "；" if lang == "zh" else "; "
+    sep = say("list.clauses", lang)
     wanted = sep.join(f"{f}: {(mapping or {}).get(f) or joined(SYNONYMS[f], lang, limit=20)}" for f in missing)
     shown = [_SPACE.sub(" ", h).strip() for h in columns.headers if h.strip()]
     found = joined(shown, lang, limit=30) if shown else say("header.none_found", lang)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from checklist.pack.explain import explain
 from checklist.pack.model import Pack
-from checklist.text import say
+from checklist.text import own_words, say
 
 _WORDS = {
     "zh": {
@@ -47,7 +47,7 @@ _WORDS = {
 def catalogue(pack: Pack, lang: str = "zh", year: int | None = None) -> str:
     words = _WORDS[lang]
     year = year or dt.date.today().year
-    title = (pack.title_en or pack.title) if lang == "en" else pack.title
+    title = own_words(pack, lang)
     month = pack.calendar.year_start_month
     lines = [
         f"{title} ({pack.id} {pack.version})",
@@ -59,7 +59,7 @@ def catalogue(pack: Pack, lang: str = "zh", year: int | None = None) -> str:
         f"{words['categories']} ({len(pack.categories)})",
     ]
     for cid, cat in pack.categories.items():
-        name = (cat.label_en or cat.label) if lang == "en" else cat.label
+        name = own_words(cat, lang, "label")
         lines.append(f"  {cid}  {name}")
         if cat.aliases:
             lines.append(f"      {words['aliases']}: {'、'.join(cat.aliases)}")
@@ -70,7 +70,7 @@ def catalogue(pack: Pack, lang: str = "zh", year: int | None = None) -> str:
     lines += ["", f"{words['rules']} ({len(pack.rules)})"]
     for rule in pack.rules:
         severity = say(f"explain.severity.{rule.severity}", lang)
-        rule_title = (rule.title_en or rule.title) if lang == "en" else rule.title
+        rule_title = own_words(rule, lang)
         off = f" ({words['disabled']})" if not rule.enabled else ""
         lines.append(f"  [{severity}] {rule.id}  {rule_title}{off}")
         lines.append(f"      {words['requires']}: {explain(pack, rule, lang, year)}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checklist.pack.model import Pack
-from checklist.text import say
+from checklist.text import own_words, say
 
 FIELD_ZH = {
     "evidence": "佐证材料",
@@ -21,8 +21,8 @@ def label(pack: Pack, category_id: str, lang: str) -> str:
     if category_id == "*":
         return say("explain.any_category", lang)
     cat = pack.categories[category_id]
-    zh = cat.label or category_id  # a loaded pack always has the label (required unless inherited)
-    return (cat.label_en or zh) if lang == "en" else zh
+    # a loaded pack always has the label (required unless inherited)
+    return own_words(cat, lang, "label") or category_id
 
 
 def labels(pack: Pack, category_ids: tuple[str, ...], lang: str) -> str:

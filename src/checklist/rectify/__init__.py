@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from checklist.errors import UsageError
 from checklist.result import Finding, Result
-from checklist.text import record_kind, say
+from checklist.text import own_words, record_kind, say
 from checklist.text.periods import date_name, period_name
 
 OPEN, DOING, CLOSED = "未整改", "整改中", "已销号"
@@ -72,7 +72,7 @@ def deadline_for(end: dt.date, as_of: dt.date, deadline: Deadline = None) -> dt.
 def rule_title(result: Result, rule_id: str, lang: str) -> str:
     for rule in result.rules:
         if rule["id"] == rule_id:
-            return (rule.get("title_en") or rule["title"]) if lang == "en" else rule["title"]
+            return own_words(rule, lang)
     return rule_id
 
 
@@ -192,7 +192,7 @@ def records_text(records: list, lookup: Mapping[str, tuple[dt.date | None, str]]
         day, name = known
         code = f"doc.record.full_{kind}"
         parts.append(say(code, lang, id=record, day=date_name(day, lang) if day else "", name=name))
-    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+    return say("list.clauses", lang).join(parts)
 
 
 __all__ = [

@@ -27,7 +27,7 @@ from checklist.render.assessment import (
 )
 from checklist.render.words import STATUS_ORDER
 from checklist.result import Finding, Result
-from checklist.text import say
+from checklist.text import joined, own_words, say
 from checklist.text.periods import chinese_number, date_name, period_name, short_period_name
 
 EVENT_KINDS = ("response", "precedence", "evidence")
@@ -87,7 +87,7 @@ def subject(pack: Any, lang: str) -> str:
     """What the duties are about, from the pack's title: 意识形态工作责任制落实清单 -> 意识形态工作责任制."""
     if pack is None:
         return say("doc.subject.default", lang)
-    title = (getattr(pack, "title_en", None) or pack.title) if lang == "en" else pack.title
+    title = own_words(pack, lang)
     for tail in ("落实清单", "制度清单", "清单", " checklist"):
         if title.endswith(tail):
             return title[: -len(tail)] + ("制度" if tail == "制度清单" else "")
@@ -144,7 +144,7 @@ def _unit_paras(ctx: Context, summary: Any, findings: list[Finding], previous: d
     clauses = [_rule_clause(ctx, summary, rule, found) for rule, found in by_rule.items()]
     blocks = [Block("para", head)]
     if clauses:
-        blocks.append(Block("para", ctx.say("doc.basic.detail", clauses=ctx.say("doc.sep").join(clauses))))
+        blocks.append(Block("para", ctx.say("doc.basic.detail", clauses=ctx.say("list.clauses").join(clauses))))
     return blocks
 
 
@@ -214,7 +214,7 @@ def issue_sentence(ctx: Context, f: Finding) -> str:
             )
             for m in f.near_misses
         ]
-        text += ctx.say("doc.issue.near", items=ctx.say("doc.sep").join(misses))
+        text += ctx.say("doc.issue.near", items=ctx.say("list.clauses").join(misses))
     return text
 
 
@@ -323,7 +323,7 @@ def duty_dates(pack: Any, first: dt.date, last: dt.date) -> list[tuple[Any, list
 
 def _dates(days: list[dt.date], lang: str) -> str:
     names = [date_name(d, lang, year=i == 0 or d.year != days[i - 1].year) for i, d in enumerate(days)]
-    return ("、" if lang == "zh" else ", ").join(names)
+    return joined(names, lang, limit=None)
 
 
 def _next_steps(ctx: Context) -> list[Block]:
@@ -350,16 +350,12 @@ def _next_steps(ctx: Context) -> list[Block]:
         )
     if ctx.pack is not None:
         for rule, days in duty_dates(ctx.pack, first, last):
-            title = (rule.title_en or rule.title) if ctx.lang == "en" else rule.title
+            title = own_words(rule, ctx.lang)
             code = "doc.next.duty_one" if len(days) == 1 else "doc.next.duty_many"
             lines.append(ctx.say(code, title=title, dates=_dates(days, ctx.lang)))
-        events = [
-            (r.title_en or r.title) if ctx.lang == "en" else r.title
-            for r in ctx.pack.active_rules
-            if getattr(r, "kind", "") in EVENT_KINDS
-        ]
+        events = [own_words(r, ctx.lang) for r in ctx.pack.active_rules if getattr(r, "kind", "") in EVENT_KINDS]
         if events:
-            lines.append(ctx.say("doc.next.events", titles=ctx.say("doc.sep").join(events)))
+            lines.append(ctx.say("doc.next.events", titles=ctx.say("list.clauses").join(events)))
     if not lines:
         lines.append(ctx.say("doc.next.keep"))
     blocks += [Block("para", f"{i}. {line}") for i, line in enumerate(lines, start=1)]
@@ -420,7 +416,7 @@ def _data_tables(ctx: Context) -> list[Block]:
     unmatched = [
         [
             activity,
-            ctx.say("doc.sep").join(map(str, rows[:20])) + ("…" if len(rows) > 20 else ""),
+            ctx.say("list.clauses").join(map(str, rows[:20])) + ("…" if len(rows) > 20 else ""),
             hints[activity] or "",
         ]
         for activity, rows in sorted(counts.items(), key=lambda kv: -len(kv[1]))
@@ -430,7 +426,8 @@ def _data_tables(ctx: Context) -> list[Block]:
         heads = [ctx.say("doc.annex3.activity"), ctx.say("doc.annex3.row"), ctx.say("doc.annex3.maybe")]
         blocks.append(Block("table", headers=heads, rows=unmatched))
     if result.integrity:
-        rows = [[n.unit, n.text(ctx.lang), ctx.say("doc.sep").join(map(str, n.rows[:30]))] for n in result.integrity]
+        sep = ctx.say("list.clauses")
+        rows = [[n.unit, n.text(ctx.lang), sep.join(map(str, n.rows[:30]))] for n in result.integrity]
         heads = [ctx.say("doc.annex2.unit"), ctx.say("doc.annex3.integrity"), ctx.say("doc.annex3.row")]
         blocks += [Block("para", ctx.say("doc.annex3.integrity_head")), Block("table", headers=heads, rows=rows)]
     return blocks

@@ -53,11 +53,13 @@ def tidy(text: object) -> str:
     return unicodedata.normalize("NFKC", str(text or "")).strip()
 
 
-def joined(items: Iterable[object], lang: str, limit: int = 10) -> str:
-    """A list as a reader writes it: 、 between Chinese items, ", " between English ones; long lists end in …"""
+def joined(items: Iterable[object], lang: str, limit: int | None = 10) -> str:
+    """A list as a reader writes it: 、 between Chinese items, ", " between English ones; long lists end in …
+    (`limit=None`: every item)."""
     values = [number(v) if isinstance(v, float) else str(v) for v in items]
+    limit = len(values) if limit is None else limit
     more = len(values) > limit
-    sep = "、" if lang == "zh" else ", "
+    sep = say("list.sep", lang)
     text = sep.join(values[:limit])
     if more:
         text += f"{sep}…" if lang == "en" else "等"
@@ -69,6 +71,18 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # a terminal line say something else than it holds.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BREAKS = re.compile("\r\n|[\r\n\t\v\f\x85\u2028\u2029]")
+
+
+def own_words(item: object, lang: str, name: str = "title") -> str:
+    """A pack's, rule's or category's own words (its `title`, or `label`) in the output language: the
+    English twin (`title_en`) when English is asked for and the pack has one, else the Chinese.
+    `item` is the model or its JSON record (a mapping)."""
+    zh = _field(item, name)
+    return (_field(item, f"{name}_en") or zh) if lang == "en" else zh
+
+
+def _field(item: object, name: str) -> Any:
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -254,6 +268,7 @@ __all__ = [
     "number",
     "one_line",
     "os_reason",
+    "own_words",
     "printable",
     "record_kind",
     "record_ref",

@@ -15,6 +15,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "os.other": ("{detail}", "{detail}"),
     "noun.ledger": ("台账", "ledger"),
     "noun.file": ("文件", "file"),
+    "list.sep": ("、", ", "),  # between the items of a list (checklist.text.joined)
+    "list.clauses": ("；", "; "),  # between clauses or entries that carry their own commas
     "internal": ("内部错误:{detail};请报告此问题", "internal error: {detail}; please report it"),
     # ------------------------------------------------------------ usage (CLI and library options)
     "usage.year": (
@@ -652,7 +654,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kind.roster": ("人员名单", "roster"),
     "kind.evidence": ("佐证材料", "evidence"),
     "kind.compare": ("上年对比", "compare"),
-    "doc.sep": ("；", "; "),
     "doc.unit_prefix": ("{unit}：", "{unit}: "),
     "doc.title": (
         "{unit}{year}{subject}落实情况自查报告（草稿）",
