@@ -329,11 +329,31 @@ def _apply_patch(entry: _RuleEntry, patch: RulePatchBase, doc: LocatedDoc, rule_
             base.pop(key, None)
     base.update(changes)
     model = RULE_MODELS[base["kind"]]
+    foreign = _foreign_fields(changes, model, doc, rule_id, entry.rule.kind)
+    if foreign:
+        raise PackError(foreign)
     try:
         rule = model.model_validate(base)
     except ValidationError as err:
         raise PackError(validation_problems(err, doc, ("overrides", rule_id))) from None
     return _RuleEntry(rule, entry.doc, entry.index)
+
+
+def _foreign_fields(
+    changes: dict[str, Any], model: type[BaseModel], doc: LocatedDoc, rule_id: str, kind: str
+) -> list[Problem]:
+    """Override keys the rule's kind has no field for (`by:` on a frequency rule): RulePatch accepts
+    every kind's fields, so pydantic would only say "unknown key" and suggest the very same key."""
+    fields = {f.alias or name for name, f in model.model_fields.items()}
+    return [
+        Problem(
+            doc.where(("overrides", rule_id, key), key=True),
+            msg("pack.override.not_a_field", key=key, kind=kind, rule=rule_id),
+            dotted(("overrides", rule_id, key)),
+        )
+        for key in changes
+        if key not in fields
+    ]
 
 
 def _same_definition(a: _RuleEntry, b: _RuleEntry) -> bool:

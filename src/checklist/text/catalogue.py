@@ -412,6 +412,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pack.shown.list": ("一个列表", "a list"),
     "pack.shown.none": ("无", "none"),
     "pack.key.unknown": ("未知的键“{key}”{hint}", "unknown key '{key}'{hint}"),
+    "pack.override.not_a_field": (
+        "“{key}”不是 {kind} 类规则的字段，不能用于覆盖规则“{rule}”",
+        "'{key}' is not a field of a {kind} rule: it cannot override rule '{rule}'",
+    ),
     "pack.key.missing": ("缺少必填的键“{key}”", "missing required key '{key}'"),
     "pack.value.choice": (
         "{value}不是可选值，可选：{choices:all}{hint}",
