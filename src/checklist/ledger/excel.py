@@ -121,7 +121,8 @@ class _Child:
         deadline = time.monotonic() + seconds
         while True:
             with contextlib.suppress(queue.Empty):
-                reply = self.replies.get(timeout=POLL)
+                # never wait past the deadline: a reply that comes later is a workbook that outran its time
+                reply = self.replies.get(timeout=max(min(POLL, deadline - time.monotonic()), 0.0005))
                 if reply is None:
                     raise _Failed("crashed")
                 self.read += 1
