@@ -277,3 +277,13 @@ def test_finding_messages_name_periods_and_days_in_words(capsys):
     assert files["message"] == "2024年6月6日 意识形态知识学习 未留存佐证材料" and files["period"] == "2024-06-06"
     due = [f["message"] for f in findings if f["status"] == "due"]
     assert due and all("2024年12月31日前完成" in m and "2024-" not in m for m in due)
+
+
+def test_tables_people_read_name_their_periods(capsys):
+    # 县委宣传部 holds one 意识形态知识学习 per quarter and one 汇报 per half year in the sample
+    table = _run(["evaluate", str(SAMPLE), "--as-of", "2024-12-31"], capsys)
+    assert "2024年第三季度" in table and "2024年下半年" in table
+    assert not re.search(r"\b20\d\d-[QH]\d\b", table)  # the JSON's codes stay out of what people read
+    # on 20 June the first half's 汇报 of 县教育局党组 (none on file yet) is due on 30 June
+    soon = _run(["remind", str(SAMPLE), "--as-of", "2024-06-20", "--within", "30"], capsys)
+    assert "2024年上半年" in soon and "2024-H1" not in soon

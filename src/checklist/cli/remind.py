@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from checklist.cli import options as o
 from checklist.text import number, own_words, say
+from checklist.text.periods import period_name
 
 
 def add(sub: argparse._SubParsersAction, h: o.Help) -> None:
@@ -53,7 +54,7 @@ def _table(rows: list[dict[str, Any]], lang: str, as_of: dt.date, within: int) -
         [
             r["unit"],
             r["title"],
-            r["period"] + (f" {r['person']}" if r["person"] else ""),
+            period_name(r["period"], lang) + (f" {r['person']}" if r["person"] else ""),
             number(r["missing"]),
             r["due"],
             r["days_left"],

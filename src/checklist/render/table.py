@@ -22,6 +22,7 @@ from checklist.render.common import finding_message, near_miss_text, percent, pr
 from checklist.render.words import STATUS, STATUS_ORDER, WORDS, notice_line, num
 from checklist.result import Finding, Result
 from checklist.text import printable, say
+from checklist.text.periods import period_name
 
 _COLOURS = {"gap": "31", "late": "31", "exceeded": "31", "due": "33", "met": "32", "waived": "36"}
 MAX_LISTED = 20
@@ -65,7 +66,7 @@ def _unit_block(result: Result, unit: str, findings: list[Finding], options: Ren
             [
                 _paint(STATUS[lang][f.status], f.status, options.color),
                 rule_title(result, f.rule, lang),
-                f.period + who,
+                period_name(f.period, lang) + who,  # 2024年第一季度, not the JSON's 2024-Q1
                 num(f.required),
                 num(f.count),
                 num(f.missing) if f.missing else "",
