@@ -467,6 +467,8 @@ def _blank_rows(raw: RawTable, candidates: np.ndarray) -> np.ndarray:
     still = np.ones(len(idx), dtype=bool)
     for column in raw.columns:
         still &= pc.equal(arrays.trimmed(pc.take(column, idx).cast(pa.string())), "").to_numpy(zero_copy_only=False)
+        if not still.any():  # every candidate has a value: the other columns (100,000 in a damaged file) can wait
+            break
     blank[:] = False
     blank[idx.to_numpy()[still]] = True
     return blank
