@@ -163,3 +163,33 @@ def test_watch_follows_the_first_records_year_and_reports_records_of_another(mon
     verdicts = {(v["rule"], v["period"]): (v["verdict"], v["count"]) for v in out if "verdict" in v and v.get("rule")}
     assert verdicts[("topical-study", "2023")] == ("met", 2)  # the 2024 study does not count for 2023
     assert {"verdict": "outside_year", "year": 2023, "count": 1} in out
+
+
+DEADLINE_PACK = """\
+pack: county-2024
+version: "2024.1"
+title: 某县补充清单
+language: zh
+extends: [ideology-responsibility]
+rules:
+  - id: first-self-inspection
+    kind: deadline
+    title: 6月30日前完成第一次意识形态工作自检自查
+    category: self_inspection
+    by: 2024-06-30
+"""
+
+
+@pytest.mark.parametrize("as_of", ["2024-03-31", "2024-06-30", "2024-07-15", "2024-12-31"])
+def test_a_deadline_rule_row_by_row_equals_batch(tmp_path, as_of):
+    (tmp_path / "county.yaml").write_text(DEADLINE_PACK, encoding="utf-8")
+    pack = load_pack(str(tmp_path / "county.yaml"))
+    start, end, day = dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date.fromisoformat(as_of)
+    monitor = Monitor(pack, start, end)
+    text = (FIXTURES / "sample_ledger.csv").read_bytes().decode("gbk")
+    for number, record in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        if any((v or "").strip() for v in record.values()):
+            monitor.feed(record, number)
+    got = _monitored(monitor, day)
+    assert [v for v in got if v[1] == "first-self-inspection"]  # the deadline is judged at all
+    assert got == _batch(pack, read_ledger(FIXTURES / "sample_ledger.csv"), start, end, day)

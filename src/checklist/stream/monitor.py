@@ -336,23 +336,8 @@ class Monitor:
             deadline = _deadline(rule, t)
             in_time = [a for a in answers if t.day <= a.day <= deadline]
             later = [a for a in answers if a.day > deadline]
-            if in_time or later:
-                status, records = ("met" if in_time else "late"), [t.ident, (in_time or later)[0].ident]
-            else:
-                status, records = ("due" if deadline > as_of else "gap"), [t.ident]
-            count = 1 if status in ("met", "late") else 0
-            out.append(
-                Verdict(
-                    unit,
-                    rule.id,
-                    t.day.isoformat(),
-                    t.day,
-                    status,
-                    count,
-                    1 - count if status in ("gap", "due") else 0,
-                    records,
-                )
-            )
+            period = (unit, rule.id, t.day.isoformat(), t.day)
+            out.append(_one_record(period, in_time, later, still_due=deadline > as_of, cause=t))
         return out
 
     def _deadline(self, rule: DeadlineRule, unit: str, as_of: dt.date) -> list[Verdict]:
@@ -363,23 +348,9 @@ class Monitor:
             key=lambda r: (r.day, r.row),
         )
         on_time = [r for r in rows if r.day <= rule.by]
-        if on_time or rows:
-            status, chosen = ("met" if on_time else "late"), [(on_time or rows)[0].ident]
-        else:
-            status, chosen = ("due" if as_of < rule.by else "gap"), []
-        count = len(chosen)
-        return [
-            Verdict(
-                unit,
-                rule.id,
-                rule.by.isoformat(),
-                self.start,
-                status,
-                count,
-                1 - count if status in ("gap", "due") else 0,
-                chosen,
-            )
-        ]
+        later = [r for r in rows if r.day > rule.by]
+        period = (unit, rule.id, rule.by.isoformat(), self.start)
+        return [_one_record(period, on_time, later, still_due=as_of < rule.by)]
 
     def _evidence(self, rule: EvidenceRule, unit: str, as_of: dt.date) -> list[Verdict]:
         if not self.has_evidence:
@@ -391,6 +362,22 @@ class Monitor:
             if relevant and self._in_window(r.day, as_of) and any(not _field(r, f) for f in rule.require):
                 out.append(Verdict(unit, rule.id, r.day.isoformat(), r.day, "gap", 0, 1, [r.ident]))
         return out
+
+
+def _one_record(
+    period: tuple[str, str, str, dt.date],
+    on_time: list[Record],
+    later: list[Record],
+    *,
+    still_due: bool,
+    cause: Record | None = None,
+) -> Verdict:
+    """A duty one record fulfils (a deadline, an answer to `cause`): met by the first in time, late
+    by the first after, else due while there is still time, then a gap."""
+    found = (on_time or later)[:1]
+    status = ("met" if on_time else "late") if found else ("due" if still_due else "gap")
+    records = ([cause.ident] if cause is not None else []) + [r.ident for r in found]
+    return Verdict(*period, status, len(found), 0 if found else 1, records)
 
 
 @functools.lru_cache(maxsize=64)
