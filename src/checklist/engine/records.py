@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
 from checklist.engine.context import Context, day_number, from_day_number
+from checklist.engine.findings import finding
+from checklist.engine.messages import event
 from checklist.pack.model import RuleBase
-from checklist.result import Status
+from checklist.pack.names import label
+from checklist.result import Finding, Status
+
+# For one event (its row, its day, the unit's rows of the other category): its status, the day the
+# other record was due by, and the other record that settled it, if any.
+Judge = Callable[[int, dt.date, np.ndarray], tuple[Status, dt.date, int | None]]
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -43,6 +50,22 @@ def paired_events(
             day = from_day_number(ctx.dates[row])
             if ctx.active(unit, day, day):
                 yield unit, row, day, others.get(code, empty)
+
+
+def event_findings(
+    ctx: Context, rule: RuleBase, event_category: str, other_category: str, judge: Judge
+) -> Iterator[Finding]:
+    """One finding per event in the window, its other record (the answer after it, the notice before
+    it) judged by the kind: the finding runs from the event to whichever of the event and the due
+    day is later."""
+    subject = label(ctx.pack, event_category, ctx.pack.language)
+    other_word = label(ctx.pack, other_category, ctx.pack.language)
+    for unit, row, day, others in paired_events(ctx, rule, event_category, other_category):
+        status, due, other = judge(row, day, others)
+        records = ctx.record_ids([row] + ([other] if other is not None else []))
+        message = event(status, subject, other_word, day, due, ctx.pack.language)
+        end = max(day, due)
+        yield finding(rule, unit, day.isoformat(), day, end, status, answered(status), records, message, due=due)
 
 
 def answered(status: Status) -> int:

@@ -11,10 +11,8 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from checklist.engine.context import Context, day_number
-from checklist.engine.findings import finding
 from checklist.engine.kinds import Kind
-from checklist.engine.messages import event
-from checklist.engine.records import answered, paired_events
+from checklist.engine.records import event_findings
 from checklist.pack.model import Pack, RuleBase
 from checklist.pack.names import label
 from checklist.result import Finding, Status
@@ -43,13 +41,7 @@ class PrecedenceRule(RuleBase):
 
 def evaluate(ctx: Context, rule: PrecedenceRule) -> Iterator[Finding]:
     """Each event needs a notice dated at least N (and at most M) days before it."""
-    subject = label(ctx.pack, rule.event, ctx.pack.language)
-    notice_word = label(ctx.pack, rule.notice, ctx.pack.language)
-    for unit, row, day, sent in paired_events(ctx, rule, rule.event, rule.notice):
-        status, latest, notice = _notice(ctx, rule, day, sent)
-        records = ctx.record_ids([row] + ([notice] if notice is not None else []))
-        message = event(status, subject, notice_word, day, latest, ctx.pack.language)
-        yield finding(rule, unit, day.isoformat(), day, day, status, answered(status), records, message, due=latest)
+    return event_findings(ctx, rule, rule.event, rule.notice, lambda _row, day, sent: _notice(ctx, rule, day, sent))
 
 
 def _notice(ctx: Context, rule: PrecedenceRule, day: dt.date, sent: np.ndarray) -> tuple[Status, dt.date, int | None]:

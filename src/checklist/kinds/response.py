@@ -11,10 +11,8 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from checklist.engine.context import Context, day_number, from_day_number
-from checklist.engine.findings import finding
 from checklist.engine.kinds import Kind
-from checklist.engine.messages import event
-from checklist.engine.records import MINUTES_PER_DAY, answered, paired_events, stamp
+from checklist.engine.records import MINUTES_PER_DAY, event_findings, stamp
 from checklist.pack.model import Pack, RuleBase
 from checklist.pack.names import label
 from checklist.result import Finding, Status
@@ -43,13 +41,7 @@ class ResponseRule(RuleBase):
 
 def evaluate(ctx: Context, rule: ResponseRule) -> Iterator[Finding]:
     """Each trigger needs a `then` record of its unit within the bound (days, or hours with times)."""
-    subject = label(ctx.pack, rule.trigger, ctx.pack.language)
-    answer_word = label(ctx.pack, rule.then, ctx.pack.language)
-    for unit, row, day, replies in paired_events(ctx, rule, rule.trigger, rule.then):
-        status, deadline, reply = _answer(ctx, rule, row, replies)
-        records = ctx.record_ids([row] + ([reply] if reply is not None else []))
-        message = event(status, subject, answer_word, day, deadline, ctx.pack.language)
-        yield finding(rule, unit, day.isoformat(), day, deadline, status, answered(status), records, message)
+    return event_findings(ctx, rule, rule.trigger, rule.then, lambda row, _, replies: _answer(ctx, rule, row, replies))
 
 
 def _answer(ctx: Context, rule: ResponseRule, trigger: int, replies: np.ndarray) -> tuple[Status, dt.date, int | None]:
