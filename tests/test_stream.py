@@ -39,15 +39,20 @@ def _monitored(monitor: Monitor, as_of: dt.date) -> list[tuple]:
     return [(v.unit, v.rule, v.period, v.status, v.count, v.missing, v.records) for v in monitor.verdicts(as_of)]
 
 
-def test_sample_ledger_row_by_row_equals_batch():
-    pack = load_pack("ideology-responsibility")
-    start, end, as_of = dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2024, 12, 31)
+def _sample_fed(pack, start: dt.date, end: dt.date) -> Monitor:
+    """A monitor fed the sample ledger row by row, numbered as its CSV lines."""
     monitor = Monitor(pack, start, end)
     text = (FIXTURES / "sample_ledger.csv").read_bytes().decode("gbk")
     for number, record in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         if any((v or "").strip() for v in record.values()):
             monitor.feed(record, number)
-    got = _monitored(monitor, as_of)
+    return monitor
+
+
+def test_sample_ledger_row_by_row_equals_batch():
+    pack = load_pack("ideology-responsibility")
+    start, end, as_of = dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2024, 12, 31)
+    got = _monitored(_sample_fed(pack, start, end), as_of)
     assert got == _batch(pack, read_ledger(FIXTURES / "sample_ledger.csv"), start, end, as_of)
     assert len(got) == 41
 
@@ -185,11 +190,6 @@ def test_a_deadline_rule_row_by_row_equals_batch(tmp_path, as_of):
     (tmp_path / "county.yaml").write_text(DEADLINE_PACK, encoding="utf-8")
     pack = load_pack(str(tmp_path / "county.yaml"))
     start, end, day = dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date.fromisoformat(as_of)
-    monitor = Monitor(pack, start, end)
-    text = (FIXTURES / "sample_ledger.csv").read_bytes().decode("gbk")
-    for number, record in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        if any((v or "").strip() for v in record.values()):
-            monitor.feed(record, number)
-    got = _monitored(monitor, day)
+    got = _monitored(_sample_fed(pack, start, end), day)
     assert [v for v in got if v[1] == "first-self-inspection"]  # the deadline is judged at all
     assert got == _batch(pack, read_ledger(FIXTURES / "sample_ledger.csv"), start, end, day)
