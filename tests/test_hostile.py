@@ -234,6 +234,21 @@ def test_xls_whose_records_break_off_is_an_error_not_fewer_rows(tmp_path):
     assert "台账" in str(err) and "120" in str(err) and "61" in str(err)
 
 
+def test_xls_whose_workbook_records_break_off_is_an_error_not_fewer_rows(tmp_path):
+    # Fuzz xls:24003341: four zero bytes over a record header among the workbook's own records (its
+    # fonts, before the sheets are named) hid the sheets from the check, while calamine still read
+    # the sheet and stopped at a damaged cell record: 15 of 26 rows, without a word.
+    data = _xls_bytes()
+    font = data.find(b"\x31\x00", 512)  # the first FONT record of the workbook stream (from sector 0)
+    assert font > 0 and struct.unpack_from("<H", data, font + 2)[0] < 100
+    data[font : font + 4] = b"\x00\x00\x00\x00"
+    label = b"\xfd\x00\x0a\x00" + struct.pack("<HH", 60, 1)  # and row 61's 活动类型 cell record, as in the case
+    at = data.find(label)
+    data[at : at + 4] = b"\xff\xff\xff\xff"
+    err = _read_error(tmp_path, "记录.xls", bytes(data))
+    assert err.problems[0].code == "ledger.excel_records"
+
+
 def test_xls_whose_stream_name_length_is_damaged_is_still_checked(tmp_path):
     # Fuzz xls:23006813: the directory entry's name length took in the NUL after "Workbook"; calamine
     # still finds the stream, so the check must too (here with the false EOF of the test above).

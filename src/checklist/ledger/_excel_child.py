@@ -154,6 +154,11 @@ class _Broken(Exception):
     """A sector chain of the compound file is damaged: it loops, ends early or leaves the file."""
 
 
+class _Damaged(Exception):
+    """The workbook's own records (before the sheets) break off: calamine may still read some rows
+    of its sheets, but which sheets there are and what they hold can no longer be checked."""
+
+
 def _chain(fat: list[int], start: int, sectors: int, limit: int) -> list[int]:
     """The sectors of a chain, at most `sectors` of them; _Broken when it revisits one or leaves the file."""
     out: list[int] = []
@@ -279,7 +284,9 @@ def sheet_claims(book: bytes) -> dict[str, tuple[int, int, bool]]:
     records can be followed, whether they could be followed to its end). A sheet whose EOF record
     is followed by more records before the next sheet begins was cut short by a damaged record."""
     sheets = []
-    records, _ = _records(book, 0)
+    records, ended = _records(book, 0)
+    if not ended:  # the workbook's own records break off: its sheets cannot be found to check them
+        raise _Damaged
     for kind, at, length in records:
         if kind == _BOUNDSHEET and length >= 8 and book[at + 5] == 0:  # worksheets, not charts or macros
             sheets.append((_sheet_name(book, at, length), struct.unpack_from("<I", book, at)[0]))
@@ -310,6 +317,8 @@ def check_xls(path: str) -> tuple[dict[str, Any] | None, dict[str, tuple[int, in
         return None, sheet_claims(book) if book else {}
     except _Broken:
         return {"error": "ledger.excel_chain", "args": {}}, {}
+    except _Damaged:
+        return {"error": "ledger.excel_records", "args": {}}, {}
     except (struct.error, IndexError):  # a header or table cut short: calamine reports what it finds
         return None, {}
 

@@ -128,6 +128,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the workbook is damaged: its file header or a sector chain inside it is broken, so rows would be lost; "
         "it is not read (export or save it again)",
     ),
+    "ledger.excel_records": (
+        "工作簿已损坏：工作簿内部的记录已损坏，读出的行会不全，因此不予读取；请重新导出或另存后再提交",
+        "the workbook is damaged: its internal records are broken, so rows would be lost; it is not read "
+        "(export or save it again)",
+    ),
     "ledger.excel_cut": (
         "工作表“{sheet}”已损坏：文件中有 {claimed} 行，只能读出 {read} 行，因此不予读取；请重新导出或另存后再提交",
         "sheet '{sheet}' is damaged: the file holds {claimed} rows but only {read} can be read, so it is not read "
