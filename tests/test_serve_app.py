@@ -79,9 +79,10 @@ def test_verdict_shows_units_matrix_violations_with_dates_and_names(client, eval
     assert len(re.findall(r'<td class="cell', _row(matrix, EDU))) == 10
     problems = re.search(r'<table class="list findings">.*?</table>', html, flags=re.S).group(0)
     # 县教育局党组 held 意识形态知识学习 in Q1 (3-12), Q2 (6-6) and Q4 (12-3), none in Q3: a gap.
-    assert "0/1" in _row(problems, EDU, "2024-Q3", "意识形态知识学习")
-    # Its 6-6 study has no 佐证材料: the evidence violation cites that row by date and name.
-    assert "2024-06-06</span> 学习意识形态工作责任制规定" in _row(problems, EDU, "一事一档", "2024-06-06")
+    assert "0/1" in _row(problems, EDU, "2024年第三季度", "意识形态知识学习")  # periods named, as in the documents
+    # Its 6-6 study (序号 20 of the workbook) has no 佐证材料: the violation cites that row by its 序号, date and name.
+    cited = _row(problems, EDU, "一事一档", "2024-06-06")
+    assert "2024-06-06</span> 学习意识形态工作责任制规定" in cited and "序号20" in cited
     # 名次 and 考核得分 are shown (DESIGN §5.1): 县委宣传部 meets every duty, so it ranks first with 100.
     assert "名次" in html and re.search(r"<td>1</td>\s*<td><a [^>]*>" + DEPT, html)
 

@@ -27,6 +27,7 @@ from checklist.serve.service import Refused, Service
 from checklist.serve.store import Store
 from checklist.serve.uploads import Limits, UploadRefused
 from checklist.text import LANGS, number, say
+from checklist.text.periods import period_name
 
 HERE = Path(__file__).parent
 SHOWN = 200  # rows of each list on the verdict page; a county's full lists are in the downloads
@@ -221,6 +222,8 @@ async def verdict(request: Request) -> Response:
         inputs=json.loads(row["inputs"]),
         options=json.loads(row["options"]),
         records=library.row_info(records),
+        cite=lambda r: library.cite(records, r, lang),
+        period=lambda label: period_name(label, lang),
         unit_rows=library.unit_rows(result),
         rated=library.has_rating(result),
         titles=library.rule_titles(result, lang),

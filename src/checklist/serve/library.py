@@ -21,7 +21,7 @@ from checklist.errors import ChecklistError, InputError, UsageError
 from checklist.rectify.sheet import FIELDS as SHEET_FIELDS
 from checklist.result import Finding, Result
 from checklist.serve.uploads import safe_name
-from checklist.text import say
+from checklist.text import record_ref, say
 
 DEFAULT_PACK = "ideology-responsibility"
 VIOLATION = ("gap", "late", "exceeded")
@@ -184,7 +184,8 @@ def evaluate_files(
         {"name": name, "size": path.stat().st_size, "fingerprint": _fingerprint(path)}
         for name, path in zip(names, paths, strict=True)
     ]
-    return Verdict(result=result, records={"rows": _records(ledger, result), "said": _said(result)}, inputs=inputs)
+    records = {"rows": _records(ledger, result), "said": _said(result), "by_row": not getattr(ledger, "has_id", False)}
+    return Verdict(result=result, records=records, inputs=inputs)
 
 
 def _said(result: Result) -> dict[str, list[list[str]]]:
@@ -238,6 +239,14 @@ def result_from_json(text: str | bytes, records: dict[str, Any] | None = None) -
             if hasattr(item, "_said"):
                 item._said = Pair(getattr(item, "code", None) or kind, zh, en)
     return result
+
+
+def cite(records: dict[str, Any], record: object, lang: str) -> str:
+    """A cited record as every other output names it: 序号7, 第7行 (a ledger without 序号) or its
+    file:sheet!row reference. A verdict stored before this was kept says 记录 7."""
+    if "by_row" not in records:
+        return say("serve.record", lang, id=record)
+    return record_ref(record, by_row=bool(records["by_row"])).text(lang)
 
 
 def row_info(records: dict[str, Any]) -> dict[str, list[str]]:
