@@ -287,3 +287,14 @@ def test_tables_people_read_name_their_periods(capsys):
     # on 20 June the first half's 汇报 of 县教育局党组 (none on file yet) is due on 30 June
     soon = _run(["remind", str(SAMPLE), "--as-of", "2024-06-20", "--within", "30"], capsys)
     assert "2024年上半年" in soon and "2024-H1" not in soon
+
+
+def test_help_lists_each_command_once_under_its_heading():
+    from checklist.cli.app import build_parser
+
+    for lang, heading in (("zh", "命令:"), ("en", "commands:")):
+        text = build_parser(lang).format_help()
+        lines = text.splitlines()
+        below = lines[lines.index(heading) + 1]
+        assert below.split()[0] == "evaluate"  # the first command, not the heading's word again
+        assert sum(1 for line in lines if line.split()[:1] == ["template"]) == 1

@@ -35,10 +35,19 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Lists the commands under their heading (命令:) without a first line that only repeats it."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(command) for command in action._get_subactions())
+        return super()._format_action(action)
+
+
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, its help in `lang` (default: CHECKLIST_LANG or the system locale)."""
     h = Help(lang or system_lang())
-    parser = _Parser(prog="checklist", description=h("description"))
+    parser = _Parser(prog="checklist", description=h("description"), formatter_class=_Formatter)
     parser.add_argument("--debug", action="store_true", help=h("debug"))
     # metavar: argparse names the command by it in errors ("参数 命令：无效的选项值"), never by the dest
     sub = parser.add_subparsers(
