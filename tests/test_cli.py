@@ -139,7 +139,7 @@ def test_memory_exhaustion_and_interrupt(monkeypatch, capsys):
 def test_help_follows_checklist_lang(monkeypatch, capsys):
     assert main(["evaluate", "--help"]) == 0
     chinese = capsys.readouterr().out
-    assert chinese.startswith("用法:") and "输出格式" in chinese and "options" not in chinese
+    assert chinese.startswith("用法：") and "输出格式" in chinese and "options" not in chinese
     monkeypatch.setenv("CHECKLIST_LANG", "en")
     assert main(["evaluate", "--help"]) == 0
     english = capsys.readouterr().out

@@ -298,3 +298,20 @@ def test_help_lists_each_command_once_under_its_heading():
         below = lines[lines.index(heading) + 1]
         assert below.split()[0] == "evaluate"  # the first command, not the heading's word again
         assert sum(1 for line in lines if line.split()[:1] == ["template"]) == 1
+
+
+def test_chinese_help_is_punctuated_as_chinese():
+    # （可重复）, 默认：…, 1900至2100，… — full-width next to Chinese; ASCII stays where it is code
+    # (--rules, .xlsx, unit,person,role) and in argparse's own section headings (选项:)
+    from checklist.cli.app import COMMANDS, build_parser
+    from checklist.cli.argwords import argparse_words
+
+    with argparse_words("zh"):
+        parser = build_parser("zh")
+        texts = [parser.format_help()]
+        for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+            texts += [sub.format_help() for sub in action.choices.values()]
+    assert len(texts) == 1 + len(COMMANDS)
+    for text in texts:
+        assert text.startswith("用法：")
+        assert not re.findall(r"[\u4e00-\u9fff][,;()]|[,;()][\u4e00-\u9fff]", text), text
