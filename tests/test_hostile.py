@@ -131,12 +131,12 @@ def test_zip_that_is_not_a_workbook_is_one_error(tmp_path):
     _read_error(tmp_path, "zip.xlsx", b"PK\x03\x04" + b"\x00" * 200)
 
 
-def _xls_bytes() -> bytearray:
+def _xls_bytes(rows: int = 120) -> bytearray:
     book = xlwt.Workbook()
     sheet = book.add_sheet("台账")
     for column, header in enumerate(["日期", "活动类型", "主题"]):
         sheet.write(0, column, header)
-    for row in range(1, 120):
+    for row in range(1, rows):
         sheet.write(row, 0, f"2024-03-{row % 28 + 1:02d}")
         sheet.write(row, 1, "三会一课")
         sheet.write(row, 2, f"第{row}次")
@@ -195,17 +195,7 @@ def _fat_entry(data: bytearray, sector: int) -> int:
 
 
 def _xls_400() -> bytearray:
-    book = xlwt.Workbook()
-    sheet = book.add_sheet("台账")
-    for column, header in enumerate(["日期", "活动类型", "主题"]):
-        sheet.write(0, column, header)
-    for row in range(1, 400):
-        sheet.write(row, 0, f"2024-03-{row % 28 + 1:02d}")
-        sheet.write(row, 1, "三会一课")
-        sheet.write(row, 2, f"第{row}次")
-    out = io.BytesIO()
-    book.save(out)
-    data = bytearray(out.getvalue())
+    data = _xls_bytes(400)
     assert struct.unpack_from("<I", data, 48)[0] > 40  # xlwt: the workbook stream first, from sector 0 on
     return data
 

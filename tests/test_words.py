@@ -16,6 +16,7 @@ from checklist.cli import main
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SAMPLE = FIXTURES / "sample_ledger.csv"
+SHIPPED_PACKS = ("ideology-responsibility", "branch-routines", "profile-office", "profile-school", "profile-township")
 COMMANDS = [
     ["evaluate", str(SAMPLE), "--as-of", "2024-12-31"],
     ["remind", str(SAMPLE), "--as-of", "2024-12-10"],
@@ -81,13 +82,7 @@ NAMES |= {"JSON", "jsonl", "yaml", "ledger"}  # ledger: the --ledger option
 
 def _names() -> set[str]:
     names = set(NAMES)
-    for pack_id in (
-        "ideology-responsibility",
-        "branch-routines",
-        "profile-office",
-        "profile-school",
-        "profile-township",
-    ):
+    for pack_id in SHIPPED_PACKS:
         pack = load_pack(pack_id)
         names |= {pack.id, *(r.id for r in pack.rules), *pack.categories}
         names |= {
@@ -123,13 +118,7 @@ def _ledger_and_pack_texts() -> list[str]:
     with SAMPLE.open(encoding="gb18030") as stream:
         cells = [cell for row in csv.reader(stream) for cell in row]
     texts = [*cells, str(SAMPLE)]
-    for pack_id in (
-        "ideology-responsibility",
-        "branch-routines",
-        "profile-office",
-        "profile-school",
-        "profile-township",
-    ):
+    for pack_id in SHIPPED_PACKS:
         pack = load_pack(pack_id)
         texts += [pack.title, *(r.title for r in pack.rules), *(c.label for c in pack.categories.values())]
     return texts

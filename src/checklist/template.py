@@ -212,15 +212,21 @@ def _pack_title(pack: Pack, lang: str) -> str:
     return own_words(pack, lang)
 
 
+def _words(kind: str, lang: str, parts: tuple[str, ...]) -> dict[str, str]:
+    """A validation's prompt and error words, cut to Excel's limits (title 32, message 255 characters)."""
+    words = {}
+    for part in parts:
+        words[f"{part}_title"] = say(f"template.{kind}.{part}_title", lang)[:32]
+        words[f"{part}_message"] = say(f"template.{kind}.{part}_message", lang)[:255]
+    return words
+
+
 def _types_validation(types_range: str, lang: str) -> dict[str, Any]:
     return {
         "validate": "list",
         "source": types_range,
         "error_type": "warning",  # other activities may be written: they are reported as unmatched
-        "input_title": say("template.types.input_title", lang)[:32],
-        "input_message": say("template.types.input_message", lang)[:255],
-        "error_title": say("template.types.error_title", lang)[:32],
-        "error_message": say("template.types.error_message", lang)[:255],
+        **_words("types", lang, ("input", "error")),
     }
 
 
@@ -231,10 +237,7 @@ def _date_validation(lang: str) -> dict[str, Any]:
         "minimum": dt.date(1900, 1, 1),
         "maximum": dt.date(2100, 12, 31),
         "error_type": "warning",
-        "input_title": say("template.date.input_title", lang)[:32],
-        "input_message": say("template.date.input_message", lang)[:255],
-        "error_title": say("template.date.error_title", lang)[:32],
-        "error_message": say("template.date.error_message", lang)[:255],
+        **_words("date", lang, ("input", "error")),
     }
 
 
@@ -244,8 +247,7 @@ def _number_validation(lang: str) -> dict[str, Any]:
         "criteria": ">=",
         "value": 0,
         "error_type": "warning",
-        "error_title": say("template.number.error_title", lang)[:32],
-        "error_message": say("template.number.error_message", lang)[:255],
+        **_words("number", lang, ("error",)),
     }
 
 
