@@ -53,18 +53,17 @@ def _csv(path: Path, rows: list[list[object]], unit: str | None, encoding: str, 
             writer.writerow(([unit] if unit else []) + [r[0], r[1].isoformat(), *r[2:]])
 
 
-def _xlsx(path: Path, sheets: dict[str, list[list[object]]], unit: str, with_unit_column: bool) -> None:
+def _xlsx(path: Path, sheets: dict[str, list[list[object]]], header: list[str], line: str | None) -> None:
+    """One sheet per entry under a title row, then the 填报单位 `line` (if any) and the header."""
     book = xlsxwriter.Workbook(str(path))
     dates = book.add_format({"num_format": "yyyy-mm-dd"})
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, [f"2024年度意识形态工作台账（{name}）"])
-        header = (["单位"] if with_unit_column else []) + HEADER
-        if not with_unit_column:
-            sheet.write_row(1, 0, [f"填报单位：{unit}"])
+        if line:
+            sheet.write_row(1, 0, [line])
         sheet.write_row(2, 0, header)
-        for i, r in enumerate(rows, start=3):
-            cells = ([unit] if with_unit_column else []) + r
+        for i, cells in enumerate(rows, start=3):
             for c, value in enumerate(cells):
                 if isinstance(value, dt.date):
                     sheet.write_datetime(i, c, dt.datetime.combine(value, dt.time()), dates)
@@ -86,10 +85,10 @@ def write_folder(folder: Path, files: int, per_year: int, seed: int) -> list[tup
         elif shape == "gbk-line":
             _csv(folder / f"{i:03d}-gbk.csv", rows, None, "gbk", f"填报单位：{unit}")
         elif shape == "xlsx-title":
-            _xlsx(folder / f"{i:03d}.xlsx", {"2024年": rows}, unit, with_unit_column=True)
+            _xlsx(folder / f"{i:03d}.xlsx", {"2024年": [[unit, *r] for r in rows]}, ["单位", *HEADER], None)
         elif shape == "xlsx-quarters":
             quarters = {q: [r for r in rows if (r[1].month - 1) // 3 == n] for n, q in enumerate(QUARTERS)}
-            _xlsx(folder / f"{i:03d}-季度.xlsx", quarters, unit, with_unit_column=False)
+            _xlsx(folder / f"{i:03d}-季度.xlsx", quarters, HEADER, f"填报单位：{unit}")
         else:
             _csv(folder / f"{unit}.csv", rows, None, "utf-8-sig", None)
         out.append((unit, rows))
@@ -106,20 +105,31 @@ def write_merged(path: Path, units: list[tuple[str, list[list[object]]]]) -> Non
 
 
 def write_merged_xlsx(path: Path, units: list[tuple[str, list[list[object]]]]) -> None:
-    _xlsx(path, {"2024年": [r for _u, rows in units for r in rows]}, "", with_unit_column=False)
+    _xlsx(path, {"2024年": [[u, *r] for u, rows in units for r in rows]}, ["单位", *HEADER], None)
 
 
-def timed(source: object, repeat: int) -> tuple[float, object]:
+def timed(sources: dict[str, object], repeat: int) -> tuple[dict[str, tuple[float, float]], dict[str, object]]:
+    """Median (read, evaluate) seconds of each source, measured in turns so that the machine's
+    drift falls on all of them alike; and each one's result."""
     from checklist import evaluate, load_pack, read_ledger
 
     pack = load_pack("ideology-responsibility")
-    times, result = [], None
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in sources}
+    results: dict[str, object] = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = evaluate(pack, read_ledger(source), year=2024, as_of=dt.date(2024, 12, 31))
-        result.to_json_bytes()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        for name, source in sources.items():
+            start = time.perf_counter()
+            ledger = read_ledger(source)
+            read = time.perf_counter()
+            result = evaluate(pack, ledger, year=2024, as_of=dt.date(2024, 12, 31))
+            result.to_json_bytes()
+            times[name].append((read - start, time.perf_counter() - read))
+            results[name] = result
+    medians = {
+        name: (statistics.median(t[0] for t in runs), statistics.median(t[1] for t in runs))
+        for name, runs in times.items()
+    }
+    return medians, results
 
 
 def main() -> None:
@@ -138,14 +148,14 @@ def main() -> None:
     merged_xlsx = data / f"folder{args.files}-merged.xlsx"
     write_merged_xlsx(merged_xlsx, units)
     rows = sum(len(r) for _u, r in units)
-    t_folder, r_folder = timed(folder, args.repeat)
-    t_csv, r_csv = timed(merged, args.repeat)
-    t_xlsx, _ = timed(merged_xlsx, args.repeat)
-    same = {(u.unit, u.score) for u in r_folder.units} == {(u.unit, u.score) for u in r_csv.units}  # type: ignore[union-attr]
-    print(f"{args.files} files, {rows} rows; same unit scores as the merged CSV: {same}")
-    print(f"folder            {t_folder:7.2f} s")
-    print(f"merged CSV        {t_csv:7.2f} s   folder / merged = {t_folder / t_csv:.2f}x")
-    print(f"merged XLSX       {t_xlsx:7.2f} s   folder / merged = {t_folder / t_xlsx:.2f}x")
+    medians, results = timed({"folder": folder, "merged CSV": merged, "merged XLSX": merged_xlsx}, args.repeat)
+    scores = {name: {(u.unit, u.score) for u in r.units} for name, r in results.items()}  # type: ignore[attr-defined]
+    same = scores["folder"] == scores["merged CSV"] == scores["merged XLSX"]
+    print(f"{args.files} files, {rows} rows; the same unit scores from all three: {same}")
+    total = {name: sum(m) for name, m in medians.items()}
+    for name, (read, evaluated) in medians.items():
+        ratio = "" if name == "folder" else f"   folder / this = {total['folder'] / total[name]:.2f}x"
+        print(f"{name:<12} {total[name]:6.2f} s (read {read:5.2f}, evaluate {evaluated:5.2f}){ratio}")
 
 
 if __name__ == "__main__":
