@@ -161,21 +161,26 @@ def _read_all(sources: list[Source], options: ReadOptions) -> Iterator[tuple[str
 
 
 def _read_files(sources: list[Source], options: ReadOptions, shown: str) -> Ledger:
-    parts: list[Part] = []
+    tables: list[tuple[RawTable, PartContext]] = []
+    later: dict[int, Notice] = {}  # a notice about a file, given after its last table's own
     digests = []
-    for source, (kind, tables, digest) in zip(sources, _read_all(sources, options), strict=True):
-        several = len(tables.read) > 1
-        _note_misnamed(tables.read[0][1], source.shown, Path(source.name), kind)
-        for sheet, raw in tables.read:
+    known: dict[tuple[str, ...], ColumnMap] = {}
+    for source, (kind, read, digest) in zip(sources, _read_all(sources, options), strict=True):
+        several = len(read.read) > 1
+        _note_misnamed(read.read[0][1], source.shown, Path(source.name), kind)
+        for sheet, raw in read.read:
             context = PartContext(source=source, sheet=sheet or None, several_sheets=several, kind=kind)
-            parts.append(Part(context, normalise(raw, context, options)))
-        if tables.skipped:
-            parts[-1].ledger.notices.append(
-                Notice.of(
-                    "sheets", "sheets.skipped", file=source.shown, count=len(tables.skipped), sheets=tables.skipped
-                )
+            _usable_columns(raw, context, options, known)  # a file's error before the next file is read
+            tables.append((raw, context))
+        if read.skipped:
+            later[len(tables) - 1] = Notice.of(
+                "sheets", "sheets.skipped", file=source.shown, count=len(read.skipped), sheets=read.skipped
             )
         digests.append(digest)
+    ledgers = normalise(tables, options)
+    for at, notice in later.items():
+        ledgers[at].notices.append(notice)
+    parts = [Part(context, ledger) for (_raw, context), ledger in zip(tables, ledgers, strict=True)]
     ledger = combine(parts, several_files=len(sources) > 1, source=shown)
     ledger.digest = digests[0] if len(digests) == 1 else xxhash.xxh3_128("|".join(digests).encode()).hexdigest()
     return ledger
@@ -195,7 +200,7 @@ def _from_rows(rows: list[dict] | pa.Table, name: str | None, options: ReadOptio
     shown = name or "rows"
     source = Source(path=Path(shown), shown=shown, name=shown)
     context = PartContext(source=source, sheet=None, several_sheets=False, kind="rows", named=name is not None)
-    ledger = combine([Part(context, normalise(raw, context, options))], several_files=False, source=shown)
+    ledger = combine([Part(context, normalise([(raw, context)], options)[0])], several_files=False, source=shown)
     ledger.digest = xxhash.xxh3_128(repr([c.to_pylist() for c in columns]).encode()).hexdigest()
     return ledger
 
@@ -301,6 +306,8 @@ def _numbers(array: pa.DictionaryArray) -> tuple[pa.Array, dict[int, str]]:
     return pc.take(values, array.indices), errors
 
 
+Said: TypeAlias = tuple[str, str, np.ndarray, dict[str, object]]  # (kind, code, indices of kept rows, arguments)
+
 ENCODED = ("date", "activity", "unit", "evidence", "recorded_at", *NUMERIC)
 
 
@@ -317,33 +324,165 @@ def _encode_repetitive(raw: RawTable, columns: ColumnMap) -> None:
             raw.columns[i] = encoded
 
 
-def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledger:
-    """One table read (a sheet, a CSV) into usable rows and rejected rows; duplicates are found later,
-    over everything read (`combine`)."""
-    file = context.source.shown
-    columns = map_columns(raw.headers, options.mapping)
+def _usable_columns(
+    raw: RawTable, context: PartContext, options: ReadOptions, known: dict[tuple[str, ...], ColumnMap]
+) -> ColumnMap:
+    """The table's columns, or the error that it lacks a date or activity column or has a unit
+    column beside --unit-name. Tables with the same headers are mapped once."""
+    key = tuple(raw.headers)
+    columns = known.get(key) or known.setdefault(key, map_columns(raw.headers, options.mapping))
     if any(f not in columns.fields for f in ("date", "activity")):
         raise LedgerError(missing_columns_problem(_where(context), raw.header_row, columns, options.mapping))
     if options.unit_name and "unit" in columns.fields:
-        raise UsageError(msg("unit_name.with_column", file=file, header=columns.header_of("unit")))
+        raise UsageError(msg("unit_name.with_column", file=context.source.shown, header=columns.header_of("unit")))
+    return columns
+
+
+def normalise(tables: Sequence[tuple[RawTable, PartContext]], options: ReadOptions) -> list[Ledger]:
+    """Each table read (a sheet, a CSV) into usable rows and rejected rows, one ledger per table, in
+    order; duplicates are found later, over everything read (`combine`).
+
+    Tables with the same headers (a county's folder: 200 files from one template) are stacked and
+    parsed as one, then cut apart again: the work per table is then a few Python calls, not the
+    ~40 Arrow calls of a whole parse, which made 320 small tables take 1.4 s (bench/folder.py)."""
+    known: dict[tuple[str, ...], ColumnMap] = {}
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, (raw, context) in enumerate(tables):
+        _usable_columns(raw, context, options, known)
+        groups.setdefault(tuple(raw.headers), []).append(i)
+    out: dict[int, Ledger] = {}
+    for key, members in groups.items():
+        group = _Group([tables[i][0] for i in members], [tables[i][1] for i in members])
+        out.update(zip(members, _normalise_group(group, known[key], options), strict=True))
+    return [out[i] for i in range(len(tables))]
+
+
+@dataclass
+class _Group:
+    """Tables with the same headers, stacked: `raw` holds their rows one table after another."""
+
+    raws: list[RawTable]
+    contexts: list[PartContext]
+
+    def __post_init__(self) -> None:
+        self.raw = self.raws[0] if len(self.raws) == 1 else _stack(self.raws)
+        sizes = [len(r.rows) for r in self.raws]
+        self.starts = np.cumsum([0, *sizes])
+        self.part = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+
+    def split(self, indices: np.ndarray | list[int]) -> list[np.ndarray]:
+        """Row indices (ascending) of the stacked table, cut per table."""
+        indices = np.asarray(indices, dtype=np.int64)
+        return np.split(indices, np.searchsorted(indices, self.starts[1:-1]))
+
+
+def _stack(raws: list[RawTable]) -> RawTable:
+    """One table of the rows of tables with the same headers, one after another."""
+    columns = [_stacked_column([r.columns[j] for r in raws]) for j in range(len(raws[0].headers))]
+    rows = pa.concat_arrays([r.rows.cast(pa.int32()) for r in raws])
+    return RawTable(list(raws[0].headers), raws[0].header_row, columns, rows)
+
+
+def _stacked_column(columns: list[pa.Array | pa.ChunkedArray]) -> pa.ChunkedArray:
+    chunks = [c for column in columns for c in (column.chunks if isinstance(column, pa.ChunkedArray) else [column])]
+    if len({c.type for c in chunks}) > 1:  # a CSV's text beside a workbook's dictionary or null column
+        chunks = [(c.dictionary_decode() if pa.types.is_dictionary(c.type) else c).cast(pa.string()) for c in chunks]
+    return pa.chunked_array(chunks, chunks[0].type if chunks else pa.string())
+
+
+def _normalise_group(group: _Group, columns: ColumnMap, options: ReadOptions) -> list[Ledger]:
+    raw, part = group.raw, group.part
     _encode_repetitive(raw, columns)
-    notices = list(raw.notices)
-    date_text, yearless = _with_years(raw, columns, context, options, notices)
+    notices = [list(r.notices) for r in group.raws]
+    date_text, yearless = _with_years(group, columns, options, notices)
     activity = arrays.trim(arrays.as_dict(_column(raw, columns, "activity")))
-    no_date, no_activity = arrays.blank(date_text), arrays.blank(activity)
-    blank = _blank_rows(raw, no_date & no_activity)
+    blank = _blank_rows(raw, arrays.blank(date_text) & arrays.blank(activity))
     dates, minutes, date_errors = parse_when_column(date_text)
+    reasons, numeric = _reasons(group, columns, date_text, activity, blank, date_errors, yearless)
+    keep = ~blank
+    if reasons:
+        keep[list(reasons)] = False
+    rows = raw.rows.to_numpy()
+    sources = [
+        _unit_source(r, columns, c, options, n) for r, c, n in zip(group.raws, group.contexts, notices, strict=True)
+    ]
+    units = [unit for unit, _source in sources]
+    rejected: list[list[RejectedRow]] = [[] for _ in group.raws]
+    cells = _rejected_units(raw, columns, list(reasons), [units[p] for p in part[list(reasons)].tolist()])
+    for i, why in reasons.items():
+        rejected[part[i]].append(_rejected(int(rows[i]), why, cells.get(i)))
+    for own, r, unit in zip(rejected, group.raws, units, strict=True):
+        own += [_rejected(row, why, None) for row, why in r.unreadable]
+        above = msg("row.above_header", header=r.header_row)
+        own += [_rejected(row, above, unit) for row in rows_above_header(r.preamble)]
+        own.sort(key=lambda r: r.row)
+    mask = None if keep.all() else pa.array(keep)
+    kept = part if mask is None else part[keep]
+    table, said = _build_table(raw, columns, mask, dates, minutes, activity, numeric, _part_units(kept, units))
+    blanks = np.cumsum([0, *blank.tolist()])[group.starts]
+    sizes = np.bincount(kept, minlength=len(group.raws))
+    starts = np.cumsum([0, *sizes.tolist()])
+    headers = {f: columns.header_of(f) for f in columns.fields}
+    out = []
+    for p, (r, context) in enumerate(zip(group.raws, group.contexts, strict=True)):
+        own = table if len(group.raws) == 1 else table.slice(int(starts[p]), int(sizes[p]))
+        for kind, code, at, args in said:  # notices citing kept rows, each table its own
+            here = at[(at >= starts[p]) & (at < starts[p + 1])]
+            if len(here):
+                cited = own["row"].to_numpy()[here - starts[p]].tolist()
+                notices[p].append(Notice.of(kind, code, cited, count=len(cited), **args))
+        read = TableRead(
+            file=context.source.name,
+            sheet=context.sheet,
+            kind=context.kind,
+            header_row=r.header_row,
+            columns=headers,
+            rows=own.num_rows + len(rejected[p]),
+            rejected=len(rejected[p]),
+            blank_rows=int(blanks[p + 1] - blanks[p]),
+            unit=units[p],
+            unit_source=sources[p][1],
+        )
+        out.append(
+            Ledger(
+                source=context.source.shown,
+                kind=context.kind,
+                table=own,
+                rejected=rejected[p],
+                notices=notices[p],
+                columns=headers,
+                header_row=r.header_row,
+                blank_rows=read.blank_rows,
+                digest="",
+                extra_columns=list(columns.extra),
+                tables=[read],
+            )
+        )
+    return out
+
+
+def _reasons(
+    group: _Group,
+    columns: ColumnMap,
+    date_text: pa.DictionaryArray,
+    activity: pa.DictionaryArray,
+    blank: np.ndarray,
+    date_errors: dict[int, Message],
+    yearless: list[int],
+) -> tuple[dict[int, Message], dict[str, pa.Array]]:
+    """Why each rejected row is rejected (by index in the stacked table), and the numeric columns."""
     reasons: dict[int, Message] = dict(date_errors)
     for i in yearless:
         reasons[i] = msg("date.no_year", text=date_text[i].as_py())
-    summary = _summary_rows(raw, np.flatnonzero(no_date & ~blank))
-    for i in np.flatnonzero(no_date & ~blank).tolist():
-        reasons.setdefault(int(i), summary.get(int(i)) or msg("row.no_date"))
-    for i in np.flatnonzero(no_activity & ~blank).tolist():
-        reasons.setdefault(int(i), msg("row.empty_activity"))
+    undated = np.flatnonzero(arrays.blank(date_text) & ~blank)
+    summary = _summary_rows(group.raw, np.concatenate([here[:1000] for here in group.split(undated)]))
+    for i in undated.tolist():
+        reasons.setdefault(i, summary.get(i) or msg("row.no_date"))
+    for i in np.flatnonzero(arrays.blank(activity) & ~blank).tolist():
+        reasons.setdefault(i, msg("row.empty_activity"))
     numeric: dict[str, pa.Array] = {}
     for name in NUMERIC:
-        array = _column(raw, columns, name)
+        array = _column(group.raw, columns, name)
         if array is None:
             continue
         numeric[name], errors = _numbers(arrays.as_dict(array))
@@ -351,53 +490,25 @@ def normalise(raw: RawTable, context: PartContext, options: ReadOptions) -> Ledg
         for i, text in errors.items():
             if not blank[i]:
                 reasons.setdefault(i, msg("row.not_a_number", header=header, text=text))
-    keep = ~blank
-    if reasons:
-        keep[list(reasons)] = False
-    rows = raw.rows.to_numpy()
-    unit, unit_source = _unit_source(raw, columns, context, options, notices)
-    units = _rejected_units(raw, columns, list(reasons), unit)
-    rejected = [_rejected(int(rows[i]), why, units.get(i)) for i, why in reasons.items()]
-    rejected += [_rejected(r, why, None) for r, why in raw.unreadable]
-    above = msg("row.above_header", header=raw.header_row)
-    rejected += [_rejected(r, above, unit) for r in rows_above_header(raw.preamble)]
-    rejected.sort(key=lambda r: r.row)
-    mask = None if keep.all() else pa.array(keep)
-    table = _build_table(raw, columns, mask, dates, minutes, activity, numeric, notices, unit)
-    headers = {f: columns.header_of(f) for f in columns.fields}
-    read = TableRead(
-        file=context.source.name,
-        sheet=context.sheet,
-        kind=context.kind,
-        header_row=raw.header_row,
-        columns=headers,
-        rows=table.num_rows + len(rejected),
-        rejected=len(rejected),
-        blank_rows=int(blank.sum()),
-        unit=unit,
-        unit_source=unit_source,
-    )
-    return Ledger(
-        source=file,
-        kind=context.kind,
-        table=table,
-        rejected=rejected,
-        notices=notices,
-        columns=headers,
-        header_row=raw.header_row,
-        blank_rows=int(blank.sum()),
-        digest="",
-        extra_columns=list(columns.extra),
-        tables=[read],
-    )
+    return reasons, numeric
 
 
-def _rejected_units(raw: RawTable, columns: ColumnMap, indices: list[int], unit: str | None) -> dict[int, str]:
-    """The unit of each rejected row (so a per-unit report can show it): its unit cell, or the
-    file's unit when the ledger has no unit column."""
+def _part_units(kept: np.ndarray, units: list[str | None]) -> pa.DictionaryArray | None:
+    """The unit of each kept row of tables without a unit column (each table's one unit); None
+    when the tables have a unit column."""
+    if units[0] is None:
+        return None
+    names = list(dict.fromkeys(u or NO_UNIT for u in units))
+    code = np.array([names.index(u or NO_UNIT) for u in units], dtype=np.int32)
+    return pa.DictionaryArray.from_arrays(pa.array(code[kept]), pa.array(names, pa.string()))
+
+
+def _rejected_units(raw: RawTable, columns: ColumnMap, indices: list[int], units: list[str | None]) -> dict[int, str]:
+    """The unit of each rejected row (so a per-unit report can show it): its unit cell, or its
+    table's unit (`units`, one per index) when the ledger has no unit column."""
     column = _column(raw, columns, "unit")
     if column is None:
-        return dict.fromkeys(indices, unit) if unit else {}
+        return {i: u for i, u in zip(indices, units, strict=True) if u}
     if not indices:
         return {}
     cells = pc.take(column, pa.array(indices, pa.int64())).cast(pa.string()).to_pylist()
@@ -415,25 +526,37 @@ def _rejected(row: int, why: Message, unit: str | None) -> RejectedRow:
 
 
 def _with_years(
-    raw: RawTable, columns: ColumnMap, context: PartContext, options: ReadOptions, notices: list[Notice]
+    group: _Group, columns: ColumnMap, options: ReadOptions, notices: list[list[Notice]]
 ) -> tuple[pa.DictionaryArray, list[int]]:
     """The date column with the year written into dates that have none (3月28日), when the sheet
-    name, the title rows or --year give it; else the indices of the rows whose year is unknown."""
-    date_text = arrays.as_dict(_column(raw, columns, "date"))
+    name, the title rows or --year give it (each table its own); else the indices of the rows
+    whose year is unknown."""
+    date_text = arrays.as_dict(_column(group.raw, columns, "date"))
     values = date_text.dictionary.to_pylist()
     yearless = [i for i, v in enumerate(values) if v and is_yearless(v)]
     if not yearless:
         return date_text, []
-    codes = date_text.indices.to_numpy(zero_copy_only=False)
-    affected = np.flatnonzero(np.isin(codes, yearless))
-    hint = year_hint(context.sheet, raw.preamble, options.year)
-    if hint is None:
-        return date_text, affected.tolist()
-    for i in yearless:
-        values[i] = with_year(values[i], hint.year)
-    cited = raw.rows.to_numpy()[affected].tolist()
-    notices.append(Notice.of("date", "date.year_from", cited, count=len(cited), year=hint.year, source=hint.source))
-    return pa.DictionaryArray.from_arrays(date_text.indices, pa.array(values, type=pa.string())), []
+    codes = date_text.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    rows = group.raw.rows.to_numpy()
+    unknown: list[int] = []
+    added: dict[tuple[int, int], int] = {}
+    for p, here in enumerate(group.split(np.flatnonzero(np.isin(codes, yearless)))):
+        if not len(here):
+            continue
+        hint = year_hint(group.contexts[p].sheet, group.raws[p].preamble, options.year)
+        if hint is None:
+            unknown += here.tolist()
+            continue
+        distinct, inverse = np.unique(codes[here], return_inverse=True)
+        dated = [added.setdefault((int(c), hint.year), len(values) + len(added)) for c in distinct.tolist()]
+        codes[here] = np.array(dated, dtype=np.int32)[inverse]
+        cited = rows[here].tolist()
+        notices[p].append(
+            Notice.of("date", "date.year_from", cited, count=len(cited), year=hint.year, source=hint.source)
+        )
+    values += [with_year(values[c], year) for (c, year) in added]
+    dated_text = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(values, type=pa.string()))
+    return dated_text, unknown
 
 
 def _unit_source(
@@ -487,7 +610,7 @@ def _summary_rows(raw: RawTable, no_date: np.ndarray) -> dict[int, Message]:
     return found
 
 
-def _build_table(  # noqa: PLR0913 - the parsed columns, assembled once
+def _build_table(
     raw: RawTable,
     columns: ColumnMap,
     mask: pa.Array | None,
@@ -495,20 +618,23 @@ def _build_table(  # noqa: PLR0913 - the parsed columns, assembled once
     minutes: pa.Array,
     activity: pa.DictionaryArray,
     numeric: dict[str, pa.Array],
-    notices: list[Notice],
-    unit: str | None,
-) -> pa.Table:
+    units: pa.DictionaryArray | None,
+) -> tuple[pa.Table, list[Said]]:
+    """The table of kept rows, and what to say about some of them (their indices in it)."""
     rows = _keep(raw.rows, mask)
     ident = _column(raw, columns, "id")
     ids = pc.cast(rows, pa.string()) if ident is None else arrays.trimmed(_keep(ident, mask).cast(pa.string()))
     if ident is not None and pc.any(pc.equal(ids, "")).as_py():  # a row without 序号 is known by its row
         ids = pc.if_else(pc.equal(ids, ""), pc.cast(rows, pa.string()), ids)
+    said: list[Said] = []
+    if units is None:  # the tables have a unit column
+        units, said = _units(raw, columns, mask)
     data: dict[str, pa.Array] = {
         "row": rows,
         "id": ids,
         "date": _keep(dates, mask),
         "minute": _keep(minutes, mask),
-        "unit": _units(raw, columns, mask, rows, notices, unit),
+        "unit": units,
         "activity": arrays.compact(_keep(activity, mask)),
     }
     for name in ("title", "participants", "evidence"):
@@ -519,7 +645,7 @@ def _build_table(  # noqa: PLR0913 - the parsed columns, assembled once
             data[name] = arrays.compact(arrays.trim(_keep(col, mask)))
         else:
             data[name] = arrays.trimmed(_keep(col, mask))
-    data["recorded_at"] = _recorded_at(raw, columns, mask, rows, notices)
+    data["recorded_at"] = _recorded_at(raw, columns, mask, rows, said)
     for name in NUMERIC:
         data[name] = _keep(numeric[name], mask) if name in numeric else pa.nulls(len(rows), pa.float64())
     # Extra columns gathered first and the table built once: appending one at a time copied the
@@ -527,38 +653,25 @@ def _build_table(  # noqa: PLR0913 - the parsed columns, assembled once
     for header, index in columns.extra.items():
         if header not in data:
             data[header] = arrays.trimmed(_keep(raw.columns[index], mask).cast(pa.string()))
-    return pa.table(data)
+    return pa.table(data), said
 
 
-def _units(
-    raw: RawTable, columns: ColumnMap, mask: pa.Array | None, rows: pa.Array, notices: list[Notice], unit: str | None
-) -> pa.Array:
-    """Unit names compared after NFKC and trimming; a blank unit counts under '-' (and is reported).
-    Without a unit column every row is `unit` (see _unit_source)."""
-    column = _column(raw, columns, "unit")
-    if column is None:
-        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(rows), np.int32)), pa.array([unit or NO_UNIT]))
-    encoded = arrays.as_dict(_keep(column, mask))
+def _units(raw: RawTable, columns: ColumnMap, mask: pa.Array | None) -> tuple[pa.Array, list[Said]]:
+    """Unit names compared after NFKC and trimming; a blank unit counts under '-' (and is reported)."""
+    encoded = arrays.as_dict(_keep(_column(raw, columns, "unit"), mask))
     units = arrays.compact(arrays.map_values(encoded, lambda d: pa.array([_nfkc(v) or NO_UNIT for v in d.to_pylist()])))
     blank_units = np.flatnonzero(arrays.blank(encoded))
-    if len(blank_units):
-        cited = rows.to_numpy()[blank_units].tolist()
-        notices.append(Notice.of("unit", "warn.no_unit", cited, count=len(cited), name=NO_UNIT))
-    return units
+    return units, [("unit", "warn.no_unit", blank_units, {"name": NO_UNIT})] if len(blank_units) else []
 
 
 def _recorded_at(
-    raw: RawTable, columns: ColumnMap, mask: pa.Array | None, rows: pa.Array, notices: list[Notice]
+    raw: RawTable, columns: ColumnMap, mask: pa.Array | None, rows: pa.Array, said: list[Said]
 ) -> pa.Array:
     col = _column(raw, columns, "recorded_at")
     if col is None:
         return pa.nulls(len(rows), pa.date32())
     recorded, _minute, errors = parse_when_column(arrays.as_dict(_keep(col, mask)))
     if errors:
-        cited = [int(rows[i].as_py()) for i in sorted(errors)]
-        notices.append(
-            Notice.of(
-                "recorded_at", "warn.recorded_at", cited, count=len(cited), header=columns.header_of("recorded_at")
-            )
-        )
+        at = np.array(sorted(errors), dtype=np.int64)
+        said.append(("recorded_at", "warn.recorded_at", at, {"header": columns.header_of("recorded_at")}))
     return recorded
