@@ -396,9 +396,13 @@ def _normalise_group(group: _Group, columns: ColumnMap, options: ReadOptions) ->
     notices = [list(r.notices) for r in group.raws]
     date_text, yearless = _with_years(group, columns, options, notices)
     activity = arrays.trim(arrays.as_dict(_column(raw, columns, "activity")))
-    blank = _blank_rows(raw, arrays.blank(date_text) & arrays.blank(activity))
+    no_date, no_activity = arrays.blank(date_text), arrays.blank(activity)
+    blank = _blank_rows(raw, no_date & no_activity)
     dates, minutes, date_errors = parse_when_column(date_text)
-    reasons, numeric = _reasons(group, columns, date_text, activity, blank, date_errors, yearless)
+    reasons: dict[int, Message] = dict(date_errors)
+    for i in yearless:
+        reasons[i] = msg("date.no_year", text=date_text[i].as_py())
+    numeric = _reasons(group, columns, reasons, np.flatnonzero(no_date & ~blank), no_activity & ~blank, blank)
     keep = ~blank
     if reasons:
         keep[list(reasons)] = False
@@ -419,9 +423,9 @@ def _normalise_group(group: _Group, columns: ColumnMap, options: ReadOptions) ->
     mask = None if keep.all() else pa.array(keep)
     kept = part if mask is None else part[keep]
     table, said = _build_table(raw, columns, mask, dates, minutes, activity, numeric, _part_units(kept, units))
-    blanks = np.cumsum([0, *blank.tolist()])[group.starts]
+    blanks = np.concatenate([[0], np.cumsum(blank)])[group.starts]
     sizes = np.bincount(kept, minlength=len(group.raws))
-    starts = np.cumsum([0, *sizes.tolist()])
+    starts = np.concatenate([[0], np.cumsum(sizes)])
     headers = {f: columns.header_of(f) for f in columns.fields}
     out = []
     for p, (r, context) in enumerate(zip(group.raws, group.contexts, strict=True)):
@@ -464,21 +468,17 @@ def _normalise_group(group: _Group, columns: ColumnMap, options: ReadOptions) ->
 def _reasons(
     group: _Group,
     columns: ColumnMap,
-    date_text: pa.DictionaryArray,
-    activity: pa.DictionaryArray,
+    reasons: dict[int, Message],
+    undated: np.ndarray,
+    no_activity: np.ndarray,
     blank: np.ndarray,
-    date_errors: dict[int, Message],
-    yearless: list[int],
-) -> tuple[dict[int, Message], dict[str, pa.Array]]:
-    """Why each rejected row is rejected (by index in the stacked table), and the numeric columns."""
-    reasons: dict[int, Message] = dict(date_errors)
-    for i in yearless:
-        reasons[i] = msg("date.no_year", text=date_text[i].as_py())
-    undated = np.flatnonzero(arrays.blank(date_text) & ~blank)
+) -> dict[str, pa.Array]:
+    """Why rows without a date or activity or with a bad number are rejected (added to `reasons`,
+    by index in the stacked table); returns the numeric columns."""
     summary = _summary_rows(group.raw, np.concatenate([here[:1000] for here in group.split(undated)]))
     for i in undated.tolist():
         reasons.setdefault(i, summary.get(i) or msg("row.no_date"))
-    for i in np.flatnonzero(arrays.blank(activity) & ~blank).tolist():
+    for i in np.flatnonzero(no_activity).tolist():
         reasons.setdefault(i, msg("row.empty_activity"))
     numeric: dict[str, pa.Array] = {}
     for name in NUMERIC:
@@ -490,7 +490,7 @@ def _reasons(
         for i, text in errors.items():
             if not blank[i]:
                 reasons.setdefault(i, msg("row.not_a_number", header=header, text=text))
-    return reasons, numeric
+    return numeric
 
 
 def _part_units(kept: np.ndarray, units: list[str | None]) -> pa.DictionaryArray | None:
