@@ -53,6 +53,11 @@ def header_key(text: object) -> str:
     return note["name"] if note else key
 
 
+# The synonyms' keys, worked out once: finding a header row compares every row above it with all of them.
+_SYNONYM_KEYS = {field: tuple(dict.fromkeys(header_key(s) for s in synonyms)) for field, synonyms in SYNONYMS.items()}
+_NAME_KEY = header_key(NAME_HEADER)
+
+
 @dataclass(frozen=True)
 class ColumnMap:
     """Field name -> index of the column holding it; `extra` keeps every other named column."""
@@ -96,26 +101,27 @@ def load_mapping(path: str | Path) -> dict[str, str]:
 def map_columns(headers: Sequence[object], mapping: dict[str, str] | None = None) -> ColumnMap:
     """Assign fields to columns: the mapping first, then the synonyms; the first match wins."""
     names = [("" if h is None else str(h)).strip() for h in headers]
-    normed = [header_key(h) if h else "" for h in names]  # a damaged row may hold 65,536 blank cells
+    first: dict[str, int] = {}  # header key -> its first column
+    for i, h in enumerate(names):
+        if h:  # a damaged row may hold 65,536 blank cells
+            first.setdefault(header_key(h), i)
     fields: dict[str, int] = {}
     for field, header in (mapping or {}).items():
-        if header_key(header) in normed:
-            fields[field] = normed.index(header_key(header))
+        if header_key(header) in first:
+            fields[field] = first[header_key(header)]
     taken = set(fields.values())
-    for field, synonyms in SYNONYMS.items():
+    for field, keys in _SYNONYM_KEYS.items():
         if field in fields:
             continue
-        for synonym in synonyms:
-            key = header_key(synonym)
-            if key in normed and normed.index(key) not in taken:
-                fields[field] = normed.index(key)
+        for key in keys:
+            if key in first and first[key] not in taken:
+                fields[field] = first[key]
                 taken.add(fields[field])
                 break
-    name = header_key(NAME_HEADER)
-    if "title" not in fields and name in normed and normed.index(name) not in taken:
-        fields["title"] = normed.index(name)  # 活动名称 beside 活动类型: the title keywords search
+    if "title" not in fields and _NAME_KEY in first and first[_NAME_KEY] not in taken:
+        fields["title"] = first[_NAME_KEY]  # 活动名称 beside 活动类型: the title keywords search
         taken.add(fields["title"])
-    elif "title" not in fields and "activity" in fields and normed[fields["activity"]] == name:
+    elif "title" not in fields and "activity" in fields and header_key(names[fields["activity"]]) == _NAME_KEY:
         fields["title"] = fields["activity"]  # 活动名称 alone: the activity, and the title searched too
     extra = {name: i for i, name in enumerate(names) if i not in taken and name}
     return ColumnMap(fields, extra, names)
