@@ -26,7 +26,7 @@ from checklist.ledger.dates import parse_when_column
 from checklist.ledger.excel import WorkbookReader, is_workbook
 from checklist.ledger.hints import is_yearless, rows_above_header, unit_line, with_year, year_hint
 from checklist.ledger.model import NO_UNIT, Ledger, PartContext, TableRead
-from checklist.ledger.readers import RawTable, SheetTables, _cell_text, read_chunks, read_tables
+from checklist.ledger.readers import RawTable, SheetTables, _cell_text, lines_in, read_chunks, read_tables
 from checklist.ledger.sources import Source, from_bytes, from_paths, read_binary
 from checklist.notice import Notice, RejectedRow
 from checklist.text import Message, msg, tidy
@@ -237,9 +237,18 @@ class _Digest:
     150 MB ledger SHA-256 takes half as long as parsing while competing for the same cores.
     """
 
+    SMALL = 1 << 20  # a file up to this size is hashed at once, here: a thread and a 4 MB buffer cost more
+
     def __init__(self, path: Path) -> None:
         self._hash = xxhash.xxh3_128()
         self._lines = 0
+        self._thread: threading.Thread | None = None
+        with contextlib.suppress(OSError):  # an unreadable file is reported by the reader, once
+            if path.stat().st_size <= self.SMALL:
+                data = path.read_bytes()
+                self._hash.update(data)
+                self._lines = lines_in(data) if data else 0
+                return
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self._thread.start()
 
@@ -250,11 +259,13 @@ class _Digest:
             self._lines = read_chunks(path, self._hash.update)
 
     def lines(self) -> int:
-        self._thread.join()
+        if self._thread:
+            self._thread.join()
         return self._lines
 
     def result(self) -> str:
-        self._thread.join()
+        if self._thread:
+            self._thread.join()
         return self._hash.hexdigest()
 
 
