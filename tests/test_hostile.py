@@ -99,6 +99,17 @@ def test_one_far_cell_is_refused_at_once_by_what_the_file_holds(tmp_path, far):
     assert far in str(err) and "5" in str(err)  # the far cell, and the five cells the sheet really holds
 
 
+@pytest.mark.parametrize("far", ["E900000", "AB200000"])
+def test_a_far_cell_before_the_cells_near_it_is_refused(tmp_path, far):
+    # Sheets are let through quickly when no reference has more digits than the last one (nor three
+    # letters): a far cell early in the sheet (5 x 900,000 or 28 x 200,000 cells, over the 4M floor)
+    # has more digits than the last reference, B2, so the sheet's cells are placed and counted.
+    cell = f'<c r="{far}" t="inlineStr"><is><t>x</t></is></c>'
+    sheet = _sheet_xml(LEDGER_CELLS).replace('<row r="1">', f'<row r="1">{cell}', 1)
+    err = _read_error(tmp_path, "far-first.xlsx", xlsx_bytes(sheet))
+    assert err.problems[0].code == "ledger.excel_sparse" and far in str(err)
+
+
 def test_far_cell_without_leading_reference_is_still_found(tmp_path):
     # The reference after another attribute: the quick count does not match, the careful scan places it.
     sheet = _sheet_xml(LEDGER_CELLS).replace(
