@@ -384,6 +384,24 @@ def test_a_workbook_that_fails_among_others_is_named_and_the_others_still_read(t
     assert str(caught.value).startswith("b.xlsx") and caught.value.problems[0].code == "ledger.excel_memory"
 
 
+def test_workbooks_asked_after_a_refused_one_are_read_by_a_fresh_child(tmp_path, children):
+    # The child is asked for several workbooks ahead and ends after a refusal: the two asked after
+    # the looping .xls are asked again of a second child, and each gives its own rows (2, 3 and 4).
+    paths = [tmp_path / name for name in ("a.xlsx", "b.xls", "c.xlsx", "d.xlsx")]
+    paths[0].write_bytes(_unit_xlsx("城关镇", 1))
+    paths[1].write_bytes(_loop_xls())
+    paths[2].write_bytes(_unit_xlsx("河口乡", 2))
+    paths[3].write_bytes(_unit_xlsx("新华街道", 3))
+    with excel.WorkbookReader() as reader:
+        for path in paths:
+            reader.submit(path.name, path)
+        with pytest.raises(LedgerError) as caught:
+            reader.load("b.xls", paths[1])
+        rows = [len(reader.load(p.name, p).sheets[0].grid) for p in (paths[3], paths[2], paths[0])]
+    assert caught.value.problems[0].code == "ledger.excel_chain" and str(caught.value).startswith("b.xls")
+    assert rows == [4, 3, 2] and len(children) == 2
+
+
 def test_read_ledger_of_a_folder_names_the_workbook_that_cannot_be_read(tmp_path):
     (tmp_path / "000.xlsx").write_bytes(_unit_xlsx("城关镇", 2))
     (tmp_path / "001.xls").write_bytes(_loop_xls())

@@ -9,11 +9,16 @@ where there is none, the parent watches the child's memory) and a time limit the
 the child first checks that each sheet's cell range is bounded by the cells it holds.
 
 One child reads workbook after workbook (`WorkbookReader`): starting a Python process per workbook
-cost ~0.25 s each, 20 s for a county's folder of 80 workbooks. The parent asks for one workbook at a
-time, so it always knows which file the child was reading when it died or ran out of time. A child
-that fails is never used again; a failure in a child that had read other workbooks before is read
-again alone in a fresh child, so that the error is exactly the one that workbook gives on its own.
-Whatever happens there is one LedgerError naming the file. Measured in bench/README.md.
+cost ~0.25 s each, 20 s for a county's folder of 80 workbooks. The parent asks for a few workbooks
+ahead (`AHEAD`), so the child goes from one to the next without waiting for the parent to take its
+answer and ask again (a parent busy with its CSV files answered late: a county's 80 workbooks kept
+the child idle half the time). The child answers in the order asked, so the parent always knows
+which file it was reading when it died or ran out of time: the first one not yet answered, whose
+clock started when the answer before it arrived. A child that fails is never used again; the
+workbooks asked of it after the failed one are asked again of a fresh child, and a failure in a
+child that had read other workbooks before is read again alone in a fresh child, so that the error
+is exactly the one that workbook gives on its own. Whatever happens there is one LedgerError naming
+the file. Measured in bench/README.md.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -40,6 +46,7 @@ MEMORY_PER_BYTE = 64  # beyond that, memory grows with the file (a dense 40 MB w
 TIME_FLOOR = 60.0
 TIME_PER_MB = 10.0
 POLL = 0.05  # seconds between looks at a child's memory and clock while it reads
+AHEAD = 8  # workbooks asked of a child before its first answer is taken
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
 
@@ -92,45 +99,58 @@ class _Failed(Exception):
 
 
 class _Child:
-    """One child process: asked for one workbook at a time, watched while it reads."""
+    """One child process: asked for workbooks in order, watched while it reads each."""
 
     def __init__(self, watch_memory: bool) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-I", str(CHILD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
         self.read = 0  # workbooks this child has answered
-        self.replies: queue.Queue[Any] = queue.Queue()
+        self.free = time.monotonic()  # when its last answer arrived: it began the next one then
+        self.replies: queue.Queue[tuple[float, Any]] = queue.Queue()  # (arrived, reply or None at its end)
         self.watch = _MemoryWatch(self.proc.pid) if watch_memory else None
         threading.Thread(target=self._listen, args=(self.proc.stdout,), daemon=True).start()
 
     def _listen(self, stream: IO[bytes]) -> None:
         try:
             while (reply := receive(stream)) is not None:
-                self.replies.put(reply)
+                self.replies.put((time.monotonic(), reply))
         except Exception:  # a reply cut short by the child's death: the parent sees the death
             pass
-        self.replies.put(None)
+        self.replies.put((time.monotonic(), None))
+
+    def post(self, request: dict[str, Any]) -> float:
+        """Ask for one more workbook; when it was asked. A child that died meanwhile is found out
+        when that answer is awaited."""
+        assert self.proc.stdin is not None
+        with contextlib.suppress(OSError, ValueError):
+            send(self.proc.stdin, request)
+        return time.monotonic()
 
     def ask(self, request: dict[str, Any], seconds: float) -> dict[str, Any]:
-        """The child's reply, or _Failed when it died, ran out of memory or out of time."""
-        assert self.proc.stdin is not None
-        try:
-            send(self.proc.stdin, request)
-        except OSError:
-            raise _Failed("crashed") from None
-        deadline = time.monotonic() + seconds
+        """The reply to one workbook asked alone."""
+        return self.answer(self.post(request), int(request["limit"]), seconds)
+
+    def answer(self, asked: float, limit: int, seconds: float) -> dict[str, Any]:
+        """The next reply, to the workbook asked at `asked`, or _Failed when the child died, ran out
+        of memory or took more than `seconds` from when it could begin that workbook."""
+        deadline = max(asked, self.free) + seconds
         while True:
             with contextlib.suppress(queue.Empty):
                 # never wait past the deadline: a reply that comes later is a workbook that outran its time
-                reply = self.replies.get(timeout=max(min(POLL, deadline - time.monotonic()), 0.0005))
+                arrived, reply = self.replies.get(timeout=max(min(POLL, deadline - time.monotonic()), 0.0005))
                 if reply is None:
                     raise _Failed("crashed")
+                if arrived > deadline:
+                    self.close()
+                    raise _Failed("slow")
                 self.read += 1
+                self.free = arrived
                 return dict(reply)
             if time.monotonic() > deadline:
                 self.close()
                 raise _Failed("slow")
-            if self.watch and self.watch.over(int(request["limit"])):
+            if self.watch and self.watch.over(limit):
                 self.close()
                 raise _Failed("memory")
 
@@ -250,57 +270,123 @@ class WorkbookReader:
             self._thread.join()
 
     def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
+        waiting: deque[_Job] = deque()  # taken in, not (or no longer) asked of a child
+        asked: deque[_Asked] = deque()  # asked of the current child, in order, not answered yet
+        try:
+            while self._take(waiting, asked) and not self._closing:
+                self._post(waiting, asked)
+                if not asked:
+                    continue
+                first = asked.popleft()
+                try:
+                    self._settle(first, waiting, asked)
+                except Exception:  # the driver itself must never leave a caller waiting
+                    self._drop(waiting, asked)
+                    _finish(first.job, error=_crashed(first.job))
+        finally:  # closing: nobody may be left waiting
+            for job in [*(a.job for a in asked), *waiting]:
+                _finish(job, error=_crashed(job))
+            if self._child is not None:
+                self._child.close()
+
+    def _take(self, waiting: deque[_Job], asked: deque[_Asked]) -> bool:
+        """Take submitted workbooks in until AHEAD are in hand, waiting only when there is nothing
+        else to do; False once the reader is closed."""
+        while len(waiting) + len(asked) < AHEAD:
             try:
-                if self._closing:
-                    raise _error(job.file, "ledger.excel_crashed", mb=memory_limit(_size(job.path)) >> 20)
-                job.book = self._read(job)
-            except LedgerError as err:
-                job.error = err
-            except Exception:  # the driver itself must never leave a caller waiting
-                job.error = _error(job.file, "ledger.excel_crashed", mb=memory_limit(_size(job.path)) >> 20)
-            job.done.set()
+                job = self._jobs.get(block=not (waiting or asked))
+            except queue.Empty:
+                break
+            if job is None:
+                return False
+            waiting.append(job)
+        return True
+
+    def _post(self, waiting: deque[_Job], asked: deque[_Asked]) -> None:
+        """Ask the child for the waiting workbooks, up to AHEAD unanswered."""
+        while waiting and len(asked) < AHEAD:
+            job = waiting.popleft()
+            try:
+                child = self._child = self._child or _Child(self.watch_memory)
+            except OSError as err:  # no process could be started (a resource limit of the system)
+                _finish(job, error=_error(job.file, "ledger.excel_damaged", detail=err.strerror or str(err)))
+                continue
+            size = _size(job.path)
+            request = {
+                "path": str(job.path),
+                "limit": memory_limit(size),
+                "only": job.only or [],
+                "text": self.text,
+                "self_limit": not self.watch_memory,
+            }
+            asked.append(_Asked(job, request, size, child.post(request)))
+
+    def _settle(self, first: _Asked, waiting: deque[_Job], asked: deque[_Asked]) -> None:
+        """Wait for the first workbook asked; a child that fails on it is dropped."""
+        child = self._child
+        assert child is not None
+        fresh = child.read == 0
+        reply = self._answer(lambda: child.answer(first.at, first.request["limit"], first.seconds), first)
+        if "error" in reply:
+            self._drop(waiting, asked)
+            if not fresh:
+                reply = self._alone(first, reply)
+        if "error" in reply:
+            _finish(first.job, error=_reply_error(first.job.file, first.size, reply))
+        else:
+            _finish(first.job, book=_workbook(reply))
+
+    def _drop(self, waiting: deque[_Job], asked: deque[_Asked]) -> None:
+        """End the current child; the workbooks asked of it are asked again of the next one."""
         if self._child is not None:
             self._child.close()
+            self._child = None
+        waiting.extendleft(reversed([a.job for a in asked]))
+        asked.clear()
 
-    def _read(self, job: _Job) -> Workbook:
-        size = _size(job.path)
-        request = {
-            "path": str(job.path),
-            "limit": memory_limit(size),
-            "only": job.only or [],
-            "text": self.text,
-            "self_limit": not self.watch_memory,
-        }
+    def _alone(self, first: _Asked, reply: dict[str, Any]) -> dict[str, Any]:
+        """A failure in a child that had read other workbooks: this one alone in a fresh child says
+        what it does itself."""
+        if self._closing or reply["error"] not in ("ledger.excel_memory", "ledger.excel_crashed"):
+            return reply
+        alone = _Child(self.watch_memory)
         try:
-            child = self._child or _Child(self.watch_memory)
-        except OSError as err:  # no process could be started (a resource limit of the system)
-            raise _error(job.file, "ledger.excel_damaged", detail=err.strerror or str(err)) from None
-        self._child = child
-        fresh = child.read == 0
-        reply = self._ask(child, request, time_limit(size))
-        if "error" not in reply:
-            return _workbook(reply)
-        self._child = None
-        child.close()
-        if not fresh and not self._closing and reply["error"] in ("ledger.excel_memory", "ledger.excel_crashed"):
-            # the child had read other workbooks: this one alone in a fresh child says what it does itself
-            alone = _Child(self.watch_memory)
-            try:
-                reply = self._ask(alone, request, time_limit(size))
-            finally:
-                alone.close()
-            if "error" not in reply:
-                return _workbook(reply)
-        raise _reply_error(job.file, size, reply)
+            return self._answer(lambda: alone.ask(first.request, first.seconds), first)
+        finally:
+            alone.close()
 
-    def _ask(self, child: _Child, request: dict[str, Any], seconds: float) -> dict[str, Any]:
+    @staticmethod
+    def _answer(wait: Callable[[], dict[str, Any]], asked: _Asked) -> dict[str, Any]:
         try:
-            return child.ask(request, seconds)
+            return wait()
         except _Failed as failed:
             if failed.how == "slow":
-                return {"error": "ledger.excel_slow", "args": {"seconds": int(seconds)}}
+                return {"error": "ledger.excel_slow", "args": {"seconds": int(asked.seconds)}}
             return {"error": f"ledger.excel_{failed.how}", "args": {}}  # excel_memory, excel_crashed
+
+
+@dataclass
+class _Asked:
+    """A workbook asked of a child: its job, the request sent, its size and when it was asked."""
+
+    job: _Job
+    request: dict[str, Any]
+    size: int
+    at: float
+
+    @property
+    def seconds(self) -> float:
+        return time_limit(self.size)
+
+
+def _crashed(job: _Job) -> LedgerError:
+    return _error(job.file, "ledger.excel_crashed", mb=memory_limit(_size(job.path)) >> 20)
+
+
+def _finish(job: _Job, *, book: Workbook | None = None, error: LedgerError | None = None) -> None:
+    if not job.done.is_set():
+        job.book, job.error = book, error
+        job.done.set()
 
 
 def _size(path: Path) -> int:
