@@ -311,6 +311,9 @@ class WorkbookReader:
             except OSError as err:  # no process could be started (a resource limit of the system)
                 _finish(job, error=_error(job.file, "ledger.excel_damaged", detail=err.strerror or str(err)))
                 continue
+            except Exception:  # the driver itself must never leave a caller waiting
+                _finish(job, error=_crashed(job))
+                continue
             size = _size(job.path)
             request = {
                 "path": str(job.path),
