@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import json
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -187,6 +188,8 @@ def _locate_header(file: str, preview: list[list[str]], mapping: dict[str, str] 
 
 
 LineCount = Callable[[], int]
+READ_SLICE = 4 << 20
+SMALL_SLICE = 64 << 10  # the least slice: a file that grows, or reports no size (a pipe), is still read in few calls
 
 
 def count_lines(path: Path) -> int:
@@ -195,12 +198,13 @@ def count_lines(path: Path) -> int:
 
 
 def read_chunks(path: Path, consume: Callable[[memoryview], Any] | None = None) -> int:
-    """Read a file once in 4 MB slices (never memory-mapped: a mapped file rewritten meanwhile raises
+    """Read a file once in slices of at most 4 MB (never memory-mapped: a mapped file rewritten meanwhile raises
     SIGBUS), passing each to `consume`; return its physical lines as `count_lines` counts them."""
-    buffer = bytearray(4 << 20)
-    view = memoryview(buffer)
     newlines, last = 0, b"\n"
     with path.open("rb") as stream:
+        # The slice no bigger than the file: zeroing 4 MB for a 14 KB file took 0.2 ms, longer than hashing it.
+        buffer = bytearray(min(READ_SLICE, max(os.fstat(stream.fileno()).st_size + 1, SMALL_SLICE)))
+        view = memoryview(buffer)
         while n := stream.readinto(buffer):
             chunk = view[:n]
             if consume is not None:
