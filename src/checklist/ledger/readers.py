@@ -100,6 +100,8 @@ HEADER_LINES = 20
 
 
 def _cells_in(line: str, delimiter: str) -> int:
+    if '"' not in line and line.strip("\r\n"):  # no quotes: the csv module splits at every delimiter
+        return line.count(delimiter) + 1
     try:
         return len(next(csv.reader([line], delimiter=delimiter), []))
     except csv.Error:  # a field over the csv module's limit, or a stray quote: count roughly
