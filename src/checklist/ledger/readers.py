@@ -349,9 +349,12 @@ def _read_csv_arrow(
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline, ignore_empty_lines=False)
     types = dict.fromkeys(names, pa.string())
     convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
-    source: Any = str(path) if encoding in ("utf-8", "utf-8-sig") else _text_stream(path, encoding)
+    # An opened file, never its name: from a name pyarrow guesses compression by the suffix, and a
+    # text upload named 台账.gz failed with "zlib inflate failed" (an OSError, not a ledger error).
+    source: Any = pa.OSFile(str(path)) if encoding in ("utf-8", "utf-8-sig") else _text_stream(path, encoding)
     try:
-        table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=convert)
+        with source:
+            table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=convert)
     except pa.ArrowInvalid as err:
         raise _NeedsCarefulRead(str(err)) from None
     if isinstance(source, _Transcoder) and source.replaced:
