@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import codecs
+from pathlib import Path
 
-from checklist.ledger import read_ledger
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checklist.errors import LedgerError
+from checklist.ledger import read_ledger, readers
+from checklist.ledger.readers import RawTable, read_tables
 
 LEDGER = (
     "单位,日期,活动类型,主题\r\n"
@@ -22,3 +29,143 @@ def test_a_text_ledger_named_like_a_compressed_file_is_read_as_text(name, copies
     ledger = read_ledger(data, name=name)
     assert ledger.rows == 2 * copies
     assert ledger.table["title"].to_pylist()[:2] == ["意识形态工作专题会", "理论学习中心组学习"]
+
+
+# ---------------------------------------------------------------- small files read from memory
+
+TITLE = "2024年度意识形态工作责任制落实台账"
+HEAD = "序号,日期,活动类型,主题,参加人员,佐证材料"
+ROW = "{n},2024-03-{d:02d},集中学习,第{n}次理论学习中心组学习,张三、李四,会议记录"
+
+
+def _rows(count: int, delimiter: str = ",") -> list[str]:
+    return [ROW.format(n=n, d=n % 28 + 1).replace(",", delimiter) for n in range(1, count + 1)]
+
+
+def _lines(*lines: str, end: str = "\r\n") -> str:
+    return "".join(line + end for line in lines)
+
+
+# name -> (bytes, header row, spreadsheet rows read, notice kinds), all worked out from the lines written.
+SHAPES: dict[str, tuple[bytes, int, list[int], list[str]]] = {
+    "gbk_unit_line_and_title": (
+        _lines(f"{TITLE},,,,,", "填报单位：城关镇党委", HEAD, *_rows(30)).encode("gbk"),
+        3,
+        list(range(4, 34)),
+        ["encoding"],
+    ),
+    "utf8_bom": (_lines(HEAD, *_rows(30)).encode("utf-8-sig"), 1, list(range(2, 32)), []),
+    "quoted_title_over_two_lines": (
+        _lines(
+            HEAD, *_rows(3), '4,2024-03-05,专题研究,"上午：部署\r\n下午：讨论，附件2份",张三,纪要', *_rows(2)
+        ).encode(),
+        1,
+        [2, 3, 4, 5, 6, 7],  # a CSV's rows are numbered by record, as a spreadsheet opening it shows them
+        [],
+    ),
+    "stray_quote": (
+        _lines(HEAD, '1,2024-03-01,集中学习,"引号,张三,纪要', *_rows(4)[1:]).encode(),
+        1,
+        [2, 3, 4, 5],
+        ["quote"],
+    ),
+    "semicolons": (_lines(HEAD.replace(",", ";"), *_rows(12, ";")).encode(), 1, list(range(2, 14)), []),
+    "tabs_and_lf": (_lines(HEAD.replace(",", "\t"), *_rows(12, "\t"), end="\n").encode(), 1, list(range(2, 14)), []),
+    "blank_lines_between_rows": (
+        _lines(HEAD, *_rows(3), "", *_rows(2), "").encode(),
+        1,
+        list(range(2, 9)),  # an empty line is a (blank) row too: the ledger accounts for it
+        [],
+    ),
+    "title_rows_above_header": (
+        _lines(TITLE, "县委宣传部（盖章）,,填报时间：2024年12月", "", HEAD, *_rows(5)).encode(),
+        4,
+        [5, 6, 7, 8, 9],
+        [],
+    ),
+    "ragged_row": (
+        _lines(HEAD, *_rows(2), ROW.format(n=3, d=4) + ",多出的一格", *_rows(2)).encode(),
+        1,
+        [2, 3, 4, 5, 6],
+        ["ragged"],
+    ),
+    "gbk_with_undecodable_bytes": (
+        _lines(HEAD, *_rows(3)).encode("gbk").replace("李四".encode("gbk"), b"\xff\xfe", 1),
+        1,
+        [2, 3, 4],
+        ["encoding", "encoding"],  # garbled rows, and the file's GB18030 reading
+    ),
+    "bare_cr_no_last_newline": (_lines(HEAD, *_rows(4), end="\r").rstrip("\r").encode(), 1, [2, 3, 4, 5], []),
+    "utf16": (_lines(HEAD, *_rows(4)).encode("utf-16"), 1, [2, 3, 4, 5], []),
+}
+
+
+def _dump(raw: RawTable) -> tuple[object, ...]:
+    """Everything a RawTable says, as plain values (chunking aside: the small file is one block)."""
+    return (
+        raw.headers,
+        raw.header_row,
+        [column.to_pylist() for column in raw.columns],
+        raw.rows.to_pylist(),
+        [(n.kind, n.rows, n.message, n.code) for n in raw.notices],
+        raw.preamble,
+        [(row, str(reason)) for row, reason in raw.unreadable],
+        raw.one_line_each,
+    )
+
+
+def _read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """(read from memory, read from the file) — each a dump, or the error's text."""
+    read: list[bool] = []
+    original = readers._in_memory
+
+    def spy(path: Path, head: bytes, text: str) -> readers._CsvBytes:
+        source = original(path, head, text)
+        read.append(source.data is not None)
+        return source
+
+    def outcome() -> object:
+        try:
+            return _dump(read_tables(path)[1].read[0][1])
+        except LedgerError as err:
+            return str(err)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(readers, "_in_memory", spy)
+        fast = outcome()
+    with monkeypatch.context() as patched:
+        patched.setattr(readers, "_in_memory", lambda path, head, text: readers._CsvBytes(path))
+        general = outcome()
+    assert read in ([], [True])  # the small file was read from memory (when it got that far)
+    return fast, general
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_small_file_read_from_memory_is_read_as_from_disk(tmp_path, monkeypatch, shape):
+    data, header_row, rows, kinds = SHAPES[shape]
+    path = tmp_path / "城关镇.csv"
+    path.write_bytes(data)
+    fast, general = _read_both(path, monkeypatch)
+    assert fast == general
+    raw = read_tables(path)[1].read[0][1]
+    assert raw.headers == HEAD.split(",")
+    assert (raw.header_row, raw.rows.to_pylist()) == (header_row, rows)
+    assert sorted(n.kind for n in raw.notices) == sorted(kinds)
+
+
+CSV_PIECES = st.sampled_from(
+    [b'"', b"\r", b"\n", b"\r\n", b",", b";", b"\t", "单位".encode(), '引号"'.encode("gbk"), b"\xff", b"\xe4\xb8"]
+    + [line.encode() for line in (HEAD, *_rows(3))]
+)
+
+
+@settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(CSV_PIECES, max_size=40), bom=st.booleans(), gbk=st.booleans())
+def test_any_small_file_reads_the_same_from_memory(tmp_path, monkeypatch, lines, bom, gbk):
+    head = HEAD.encode("gbk" if gbk else "utf-8")
+    path = tmp_path / "台账.csv"
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + head + b"\r\n" + b"".join(lines))
+    fast, general = _read_both(path, monkeypatch)
+    assert fast == general

@@ -120,6 +120,10 @@ class _Transcoder(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
     def readinto(self, buffer: Any) -> int:
         while not self._pending:
             chunk = self._raw.read(1 << 20)
@@ -142,19 +146,29 @@ def _text_stream(path: Path, encoding: str) -> _Transcoder:
 # ---------------------------------------------------------------- CSV
 
 
-def _preview_rows(file: str, path: Path, encoding: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+@dataclass(frozen=True)
+class _CsvBytes:
+    """Where a CSV's bytes are read from: its file, or `data`, the whole file already in memory, with
+    `text` its decoded text. Every reader below takes either and reads the same bytes the same way."""
+
+    path: Path
+    data: bytes | None = None
+    text: str = ""
+
+    def open(self) -> IO[bytes]:
+        return self.path.open("rb") if self.data is None else io.BytesIO(self.data)
+
+
+def _in_memory(path: Path, head: bytes, text: str) -> _CsvBytes:
+    """A file shorter than the head read to sniff it is all in `head` (a read stops short only at the
+    end): it is parsed from there, not opened and decoded again for each step. A county's folder holds
+    a hundred 14 KB ledgers, and opening, decoding and thread set-up cost more than parsing them."""
+    return _CsvBytes(path, head, text) if len(head) < SNIFF_BYTES else _CsvBytes(path)
+
+
+def _preview_rows(file: str, source: _CsvBytes, encoding: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     """The first records, and the physical line each ends on (they differ when a value spans lines)."""
-    with path.open("rb") as raw:
-        head = raw.read(SNIFF_BYTES)
-        while len(head) < PREVIEW_CAP and head.count(b"\n") + head.count(b"\r") < 2 * HEADER_LINES:
-            more = raw.read(len(head))  # very wide lines: read on until the first rows are whole
-            head += more
-            if not more:
-                break
-        whole = not raw.read(1)
-    text = head.decode(encoding, errors="replace")
-    if not whole:  # drop a last line that the sample cut in half (a bare CR ends lines too)
-        text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1]
+    text = source.text if source.data is not None else _preview_text(source.path, encoding)
     # newline="": a bare CR ends a line too (old Mac exports, Python's csv writer with lineterminator='\\r')
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
@@ -171,6 +185,22 @@ def _preview_rows(file: str, path: Path, encoding: str, delimiter: str) -> tuple
         # A cell over the csv module's limit below the first rows: the header is found without it,
         # and pyarrow, which has no such limit, reads the file.
     return rows, ends
+
+
+def _preview_text(path: Path, encoding: str) -> str:
+    """The text of the file's first lines, whole lines only."""
+    with path.open("rb") as raw:
+        head = raw.read(SNIFF_BYTES)
+        while len(head) < PREVIEW_CAP and head.count(b"\n") + head.count(b"\r") < 2 * HEADER_LINES:
+            more = raw.read(len(head))  # very wide lines: read on until the first rows are whole
+            head += more
+            if not more:
+                break
+        whole = not raw.read(1)
+    text = head.decode(encoding, errors="replace")
+    if not whole:  # drop a last line that the sample cut in half (a bare CR ends lines too)
+        text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1]
+    return text
 
 
 def _csv_problem(file: str, line: int, err: csv.Error) -> LedgerError:
@@ -237,27 +267,29 @@ def read_csv(
     encoding = detect_encoding(head)
     sample = head.decode(encoding, errors="replace")
     delimiter = sniff_delimiter(sample.lstrip("\ufeff"))
-    preview, line_ends = _preview_rows(file, path, encoding, delimiter)
+    source = _in_memory(path, head, sample)
+    preview, line_ends = _preview_rows(file, source, encoding, delimiter)
     header_index = _locate_header(file, preview, mapping)
     headers = [h.lstrip("\ufeff").strip() for h in preview[header_index]]
     # Values spanning lines are rare, and parsing for them costs pyarrow a third of its speed: read line by line
     # first, and keep that only when every physical line below the header became exactly one record.
     skip = line_ends[header_index]  # pyarrow skips physical lines, even those inside a quoted title
+    physical = partial(lines_in, source.data) if source.data is not None else lines or partial(count_lines, path)
     try:
         raw = None
         if encoding != "utf-16":
-            raw = _read_csv_arrow(path, encoding, delimiter, skip, header_index, headers, multiline=False)
-            if len(raw.rows) != (lines or partial(count_lines, path))() - skip:
+            raw = _read_csv_arrow(source, encoding, delimiter, skip, header_index, headers, multiline=False)
+            if len(raw.rows) != physical() - skip:
                 raw = None  # a quoted value held a newline: read again, minding quotes across lines
             else:
                 raw.one_line_each = True
         if raw is None:
-            raw = _read_csv_arrow(path, encoding, delimiter, skip, header_index, headers, multiline=True)
+            raw = _read_csv_arrow(source, encoding, delimiter, skip, header_index, headers, multiline=True)
     except _NeedsCarefulRead:
-        raw = _read_csv_python(file, path, encoding, delimiter, header_index, headers)
+        raw = _read_csv_python(file, source, encoding, delimiter, header_index, headers)
     # Only a read that minded quotes across lines can have swallowed some (the first one had none).
     if not raw.one_line_each and _swallowed_lines(raw, delimiter):  # a lone quote ate line breaks: read line by line
-        raw = _read_csv_recovering(file, path, encoding, delimiter, header_index, headers)
+        raw = _read_csv_recovering(file, source, encoding, delimiter, header_index, headers)
     raw.preamble = [list(r) for r in preview[:header_index]]
     if encoding == "gb18030":
         raw.notices.append(Notice.of("encoding", "warn.encoding", file=file))
@@ -287,12 +319,12 @@ def _swallowed_lines(raw: RawTable, delimiter: str) -> bool:
 
 
 def _read_csv_recovering(
-    file: str, path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]
+    file: str, source: _CsvBytes, encoding: str, delimiter: str, header_index: int, headers: list[str]
 ) -> RawTable:
     """Records by the quotes, except where a quote swallowed whole rows: those physical lines are read
     again one by one (a lone quote taken literally), and a `quote` warning names the lines."""
     width = len(headers)
-    with path.open("rb") as stream:
+    with source.open() as stream:
         lines = _physical_lines(stream.read().decode(encoding, errors="replace").lstrip("\ufeff"))
     reader = csv.reader(iter(lines), delimiter=delimiter)
     records: list[list[str]] = []
@@ -340,32 +372,53 @@ class _NeedsCarefulRead(Exception):
 
 
 def _read_csv_arrow(
-    path: Path, encoding: str, delimiter: str, skip: int, header_index: int, headers: list[str], *, multiline: bool
+    source: _CsvBytes,
+    encoding: str,
+    delimiter: str,
+    skip: int,
+    header_index: int,
+    headers: list[str],
+    *,
+    multiline: bool,
 ) -> RawTable:
     """pyarrow's multi-threaded reader, every column as text (inferring types, or dictionary-encoding
-    while parsing, both cost more than they save); columns stay in the reader's chunks."""
+    while parsing, both cost more than they save); columns stay in the reader's chunks. A file in
+    memory is read on this thread: it is one block, and handing it to the pool costs more than it saves."""
     names = [f"c{i}" for i in range(len(headers))]
-    read = pacsv.ReadOptions(skip_rows=skip, column_names=names)
+    read = pacsv.ReadOptions(skip_rows=skip, column_names=names, use_threads=source.data is None)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline, ignore_empty_lines=False)
     types = dict.fromkeys(names, pa.string())
     convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
-    # An opened file, never its name: from a name pyarrow guesses compression by the suffix, and a
-    # text upload named 台账.gz failed with "zlib inflate failed" (an OSError, not a ledger error).
-    source: Any = pa.OSFile(str(path)) if encoding in ("utf-8", "utf-8-sig") else _text_stream(path, encoding)
+    stream = _arrow_input(source, encoding)
     try:
-        with source:
-            table = pacsv.read_csv(source, read_options=read, parse_options=parse, convert_options=convert)
+        with stream:
+            table = pacsv.read_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
     except pa.ArrowInvalid as err:
         raise _NeedsCarefulRead(str(err)) from None
-    if isinstance(source, _Transcoder) and source.replaced:
+    if isinstance(stream, _Transcoder) and stream.replaced:
         raise _NeedsCarefulRead("ragged rows or undecodable bytes")
     first = header_index + 2
     rows = pa.array(np.arange(first, first + table.num_rows, dtype=np.int32))
     return RawTable(headers, header_index + 1, list(table.columns), rows)
 
 
+def _arrow_input(source: _CsvBytes, encoding: str) -> pa.NativeFile | _Transcoder:
+    """The bytes for pyarrow, which reads UTF-8 only: other encodings re-encoded as they are read.
+
+    An opened file, never its name: from a name pyarrow guesses compression by the suffix, and a
+    text upload named 台账.gz failed with "zlib inflate failed" (an OSError, not a ledger error)."""
+    utf8 = encoding in ("utf-8", "utf-8-sig")
+    if source.data is None:
+        return pa.OSFile(str(source.path)) if utf8 else _text_stream(source.path, encoding)
+    if utf8:
+        return pa.BufferReader(source.data)
+    if "\ufffd" in source.text:  # as the stream would find: the careful reader says which rows
+        raise _NeedsCarefulRead("undecodable bytes")
+    return pa.BufferReader(source.text.encode("utf-8"))
+
+
 def _read_csv_python(
-    file: str, path: Path, encoding: str, delimiter: str, header_index: int, headers: list[str]
+    file: str, source: _CsvBytes, encoding: str, delimiter: str, header_index: int, headers: list[str]
 ) -> RawTable:
     """Slow but exact: every record keeps its spreadsheet row; ragged and garbled rows are reported.
 
@@ -378,7 +431,7 @@ def _read_csv_python(
     notices: list[Notice] = []
     garbled: list[int] = []
     too_long: list[int] = []
-    with path.open("rb") as raw:
+    with source.open() as raw:
         stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
         reader = csv.reader(stream, delimiter=delimiter)
         for number, record in _records(file, reader):
