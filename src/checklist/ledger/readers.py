@@ -382,10 +382,11 @@ def _read_csv_arrow(
     multiline: bool,
 ) -> RawTable:
     """pyarrow's multi-threaded reader, every column as text (inferring types, or dictionary-encoding
-    while parsing, both cost more than they save); columns stay in the reader's chunks. A file in
-    memory is read on this thread: it is one block, and handing it to the pool costs more than it saves."""
+    while parsing, both cost more than they save); columns stay in the reader's chunks. Threads even
+    for a 14 KB file: without them pyarrow still hands blocks between threads, and on a busy machine
+    that took 1.8-1.9 ms a file (median) against 0.3 ms with them."""
     names = [f"c{i}" for i in range(len(headers))]
-    read = pacsv.ReadOptions(skip_rows=skip, column_names=names, use_threads=source.data is None)
+    read = pacsv.ReadOptions(skip_rows=skip, column_names=names)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline, ignore_empty_lines=False)
     types = dict.fromkeys(names, pa.string())
     convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
