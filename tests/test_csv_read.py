@@ -169,3 +169,25 @@ def test_any_small_file_reads_the_same_from_memory(tmp_path, monkeypatch, lines,
     path.write_bytes((codecs.BOM_UTF8 if bom else b"") + head + b"\r\n" + b"".join(lines))
     fast, general = _read_both(path, monkeypatch)
     assert fast == general
+
+
+LINE_PIECES = st.sampled_from(["\r\n", "\r", "\n", "\x0b", "\x1c", "\x85", "\u2028", ",", "单位", "a" * 700])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(pieces=st.lists(LINE_PIECES, max_size=120), count=st.integers(0, 25))
+def test_the_first_lines_are_those_of_the_whole_text(pieces, count):
+    text = "".join(pieces)
+    assert readers._first_lines(text, count) == text.splitlines()[:count]
+
+
+@pytest.mark.parametrize("before", [4094, 4095, 4096])  # a CR LF cut by the first prefix, or not
+def test_the_first_lines_around_a_line_break_cut_by_the_prefix(before):
+    text = "甲" * before + "\r\n" + "".join(f"第{i}行,单位\r\n" for i in range(30))
+    assert readers._first_lines(text, 20) == text.splitlines()[:20]
+
+
+@pytest.mark.parametrize("width", [200, 210])  # 4096 characters: 20 whole lines and part of one, or 19 and part
+def test_the_first_lines_leave_out_the_line_the_prefix_cut(width):
+    text = ("x" * (width - 2) + "\r\n") * 40
+    assert readers._first_lines(text, 20) == ["x" * (width - 2)] * 20
