@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from checklist.errors import LedgerError
 from checklist.ledger import read_ledger, readers
 from checklist.ledger.readers import RawTable, read_tables
+from checklist.ledger.sources import from_paths
 
 LEDGER = (
     "单位,日期,活动类型,主题\r\n"
@@ -191,3 +192,26 @@ def test_the_first_lines_around_a_line_break_cut_by_the_prefix(before):
 def test_the_first_lines_leave_out_the_line_the_prefix_cut(width):
     text = ("x" * (width - 2) + "\r\n") * 40
     assert readers._first_lines(text, 20) == ["x" * (width - 2)] * 20
+
+
+# ---------------------------------------------------------------- which files a folder gives
+
+
+def test_a_folder_gives_each_ledger_once_in_path_order(tmp_path):
+    root = tmp_path / "2024年报送"
+    for folder in ("城关镇", "河口乡", ".备份"):
+        (root / folder).mkdir(parents=True)
+    for name in ("城关镇/台账.csv", "河口乡/台账.csv", "河口乡/季度.xlsx", "县直.jsonl", ".备份/台账.csv"):
+        (root / name).write_bytes(b"x")
+    (root / "城关镇" / "~$季度.xlsx").write_bytes(b"lock")
+    (root / "说明.docx").write_bytes(b"x")
+    (root / "城关镇" / "链接.csv").symlink_to(root / "县直.jsonl")  # the same file by another name
+    sources = from_paths([root, root / "县直.jsonl"])
+    # Sorted by the path below the folder, by code point: 县 (U+53BF) < 城 (U+57CE) < 河 (U+6CB3); the
+    # link's target is read once, under the name met first; repeated names are told apart by folder.
+    assert [(s.name, s.path.relative_to(root).as_posix()) for s in sources] == [
+        ("县直.jsonl", "县直.jsonl"),
+        ("城关镇/台账.csv", "城关镇/台账.csv"),
+        ("河口乡/台账.csv", "河口乡/台账.csv"),  # 台 (U+53F0) < 季 (U+5B63)
+        ("季度.xlsx", "河口乡/季度.xlsx"),
+    ]

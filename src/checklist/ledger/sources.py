@@ -42,14 +42,14 @@ def _problem(where: str, code: str, **args: Any) -> LedgerError:
 
 def in_folder(folder: Path) -> list[Path]:
     """Ledger files below `folder`, in sorted path order; hidden files and folders and lock files skipped."""
-    found = []
+    found: list[tuple[str, Path]] = []  # (path below the folder, path): each made once, pathlib is slow
     for path in folder.rglob("*"):
-        relative = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in relative) or path.name.startswith(LOCK_PREFIX):
+        if path.suffix.lower() not in LEDGER_SUFFIXES or path.name.startswith(LOCK_PREFIX):
             continue
-        if path.suffix.lower() in LEDGER_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+        relative = path.relative_to(folder)
+        if not any(part.startswith(".") for part in relative.parts) and path.is_file():
+            found.append((relative.as_posix(), path))
+    return [path for _below, path in sorted(found, key=lambda pair: pair[0])]
 
 
 def from_paths(given: Sequence[str | os.PathLike[str]]) -> list[Source]:
@@ -66,8 +66,13 @@ def from_paths(given: Sequence[str | os.PathLike[str]]) -> list[Source]:
             paths.append((path, path.parent))
         else:
             raise _problem(str(path), "input.not_found")
-    seen: dict[Path, None] = {}
-    unique = [(f, base) for f, base in paths if not (f.resolve() in seen or seen.setdefault(f.resolve()))]
+    seen: set[Path] = set()
+    unique = []
+    for file, base in paths:
+        real = file.resolve()  # once: each resolve asks the file system about every folder on the way
+        if real not in seen:
+            seen.add(real)
+            unique.append((file, base))
     return _named(unique)
 
 
