@@ -4,6 +4,7 @@ result; never a traceback, an abort, unbounded memory or a silently lost row."""
 from __future__ import annotations
 
 import io
+import re
 import struct
 import time
 import zipfile
@@ -108,6 +109,35 @@ def test_a_far_cell_before_the_cells_near_it_is_refused(tmp_path, far):
     sheet = _sheet_xml(LEDGER_CELLS).replace('<row r="1">', f'<row r="1">{cell}', 1)
     err = _read_error(tmp_path, "far-first.xlsx", xlsx_bytes(sheet))
     assert err.problems[0].code == "ledger.excel_sparse" and far in str(err)
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _prefixed(sheet: str) -> str:
+    """The same sheet with its elements named x:worksheet, x:row, x:c ... (a valid spelling)."""
+    sheet = sheet.replace(f'<worksheet xmlns="{_MAIN_NS}">', f'<x:worksheet xmlns:x="{_MAIN_NS}">')
+    return re.sub(r"<(/?)(sheetData|row|c|is|t|v)\b", r"<\1x:\2", sheet).replace("</worksheet>", "</x:worksheet>")
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet"),
+    [
+        # a tab between the element name and its reference: calamine reads the cell, the quick count missed it
+        (
+            "tab",
+            _sheet_xml(LEDGER_CELLS).replace(
+                "</sheetData>", '<row r="9"><c\tr="GS200001"><v>1</v></c></row></sheetData>'
+            ),
+        ),
+        # every element with a namespace prefix: <x:c r="GS200001"> is a cell to calamine too
+        ("prefixed", _prefixed(_sheet_xml([*LEDGER_CELLS, ("GS200001", "x")]))),
+    ],
+)
+def test_a_far_cell_spelled_another_way_is_refused_by_what_the_file_holds(tmp_path, name, sheet):
+    # Both were read by calamine into a 200,001 x 201 range, past the memory limit ("cannot be read").
+    err = _read_error(tmp_path, f"{name}.xlsx", xlsx_bytes(sheet))
+    assert err.problems[0].code == "ledger.excel_sparse" and "GS200001" in str(err)
 
 
 def test_far_cell_without_leading_reference_is_still_found(tmp_path):

@@ -34,7 +34,7 @@ AREA_FLOOR = 4_000_000
 AREA_PER_CELL = 16
 AREA_FLOOR_ANY = 2_000_000  # any workbook: cells of the range read, at least this many allowed
 AREA_PER_BYTE = 40  # ... and more for bigger files (a dense 7.5 MB workbook has 1.6M cells)
-_TOKEN = re.compile(rb"<(row|c)\b([^>]*)>")
+_TOKEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")  # <x:c ...> is a cell to calamine too
 _R = re.compile(rb'\br="([A-Z]{1,3})?([0-9]{1,7})"')
 _SHEET_PATH = re.compile(r"xl/worksheets/[^/]+\.xml")
 
@@ -79,7 +79,17 @@ class _Extent:
         return self.max_row * self.max_col
 
 
-_CELL_OPEN = (b"<c ", b"<c>", b"<c/>")
+# Cells the quick passes cannot place: a cell whose reference is not its first attribute (or that has
+# none), and a cell whose name has a namespace prefix (<x:c r="GS200001">, which calamine reads as a
+# cell all the same; ':c ' in a text sends a sheet to the careful scan needlessly, never wrongly).
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))')
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+
+
+def _odd(data: bytes) -> bool:
+    return bool(_ODD_CELL.search(data) or _PREFIXED_CELL.search(data))
+
+
 _REF_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
 _REF_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 
@@ -87,10 +97,9 @@ _REF_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 def _fast(extent: _Extent, data: bytes) -> bool:
     """Count and bound the cells of a chunk in C-speed passes; False when some cell's reference is
     not the first attribute (or missing), which only the token-by-token scan places right."""
-    cells = sum(data.count(p) for p in _CELL_OPEN)
-    if data.count(b'<c r="') != cells:
+    if _odd(data):
         return False
-    extent.cells += cells
+    extent.cells += data.count(b'<c r="')
     letters = set(_REF_COLUMN.findall(data))
     if letters:
         extent.max_col = max(extent.max_col, *(_column_number(c) for c in letters))
@@ -105,22 +114,22 @@ _CHUNK = 4 << 20
 _LAST_REF = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
 _THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}[0-9]')
 _TWO_LETTERS = re.compile(rb'<c r="[A-Z]{2}[0-9]')
-_DIGITS = [re.compile(rb'<c r="[A-Z]{1,3}[0-9]{%d,}' % (n + 1)) for n in range(8)]  # more than n digits
+_DIGITS = [re.compile(rb'<c r="[A-Z]{1,3}[0-9]{%d}' % (n + 1)) for n in range(8)]  # more than n digits
 
 
 def _bounded(data: bytes) -> bool:
     """Whether a whole sheet XML's cell references alone keep its range under AREA_FLOOR: every cell
     has its reference first, no reference has three letters (two at most: 702 columns), and none has
-    more digits than the last one. Three searches that find nothing, instead of listing every
+    more digits than the last one. A few searches that find nothing, instead of listing every
     reference as `_fast` does; False (then the cells are placed) says nothing about the sheet."""
-    if data.count(b'<c r="') != sum(data.count(p) for p in _CELL_OPEN) or _THREE_LETTERS.search(data):
+    if _odd(data) or _THREE_LETTERS.search(data):
         return False
     last = _LAST_REF.match(data, max(data.rfind(b'<c r="'), 0))
     digits = len(last.group(1)) if last else 0
     if _DIGITS[digits].search(data):  # a reference with more digits than the last one
         return False
-    columns = 702 if _TWO_LETTERS.search(data) else 26
-    return columns * (10**digits - 1) <= AREA_FLOOR
+    rows = 10**digits - 1
+    return 702 * rows <= AREA_FLOOR or (26 * rows <= AREA_FLOOR and not _TWO_LETTERS.search(data))
 
 
 def _scan(stream: Any) -> _Extent | None:
