@@ -6,7 +6,9 @@
 The folder mixes the shapes units send (see `write_folder`): UTF-8 CSV with a 单位 column, GBK CSV
 with a 填报单位 line, single-sheet XLSX under a title row, XLSX with one sheet per quarter, and a
 UTF-8-BOM CSV named after its unit. The merged files hold the same rows with a 单位 column.
-Both are read and evaluated in-process (read_ledger + evaluate) as `checklist evaluate` does.
+Each is read and evaluated in-process (read_ledger + evaluate + JSON, read and evaluate timed apart),
+then as the whole command a county runs (`checklist evaluate SOURCE -o result.json`, a fresh
+process: imports, pack, read, evaluate, write), all in turns.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import argparse
 import csv
 import datetime as dt
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -132,6 +136,21 @@ def timed(sources: dict[str, object], repeat: int) -> tuple[dict[str, tuple[floa
     return medians, results
 
 
+def commands(sources: dict[str, Path], repeat: int) -> dict[str, float]:
+    """Median wall time of `checklist evaluate SOURCE` as a county runs it (a fresh process each
+    time, JSON written to a file), the sources in turns."""
+    times: dict[str, list[float]] = {name: [] for name in sources}
+    with tempfile.TemporaryDirectory() as out:
+        for _ in range(repeat):
+            for name, source in sources.items():
+                argv = [sys.executable, "-m", "checklist", "evaluate", str(source), "--year", "2024"]
+                argv += ["--as-of", "2024-12-31", "--fail-on", "never", "-o", str(Path(out) / "result.json")]
+                start = time.perf_counter()
+                subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=200)
@@ -139,6 +158,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", default=str(Path(__file__).parent / "data"))
+    parser.add_argument("--no-commands", action="store_true", help="skip timing the whole command")
     args = parser.parse_args()
     data = Path(args.data)
     folder = data / f"folder{args.files}"
@@ -156,6 +176,12 @@ def main() -> None:
     for name, (read, evaluated) in medians.items():
         ratio = "" if name == "folder" else f"   folder / this = {total['folder'] / total[name]:.2f}x"
         print(f"{name:<12} {total[name]:6.2f} s (read {read:5.2f}, evaluate {evaluated:5.2f}){ratio}")
+    if not args.no_commands:
+        whole = commands({"folder": folder, "merged CSV": merged, "merged XLSX": merged_xlsx}, args.repeat)
+        print("`checklist evaluate SOURCE -o result.json`, a fresh process each:")
+        for name, seconds in whole.items():
+            ratio = "" if name == "folder" else f"   folder / this = {whole['folder'] / seconds:.2f}x"
+            print(f"{name:<12} {seconds:6.2f} s{ratio}")
 
 
 if __name__ == "__main__":
