@@ -36,7 +36,7 @@ def test_html_opens_with_the_roll_up_and_the_ranking(county):
     assert page.index("id='groups'") < page.index("id='ranking'") < page.index("id='matrix'")
     # 城关镇党委 keeps 佐证材料 on 20 of its 23 matched records (序号60, 64, 76 lack it): a rate, not periods
     assert "20/23 留档" in page
-    assert "未报送单位(2个):县文联、县档案馆" in page
+    assert "未报送单位（2个）：县文联、县档案馆" in page
 
 
 def test_table_shows_evidence_as_a_rate_and_ranks_before_the_units(county):

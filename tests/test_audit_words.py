@@ -36,7 +36,7 @@ def test_audit_says_back_filled_in_chinese(tmp_path, capsys):
     path = _ledger(tmp_path)
     assert main(["audit", str(path)]) == 1
     out = capsys.readouterr().out
-    assert out.splitlines() == [f"[补录] {ZH}(行 5)"]  # the file's 5th line: title, unit line, header, 1st record
+    assert out.splitlines() == [f"[补录] {ZH}（行 5）"]  # the file's 5th line: title, unit line, header, 1st record
     assert re.findall(r"[A-Za-z]+", out) == []
 
 

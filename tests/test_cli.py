@@ -102,7 +102,7 @@ def test_bounded_options_are_usage_errors(tmp_path, monkeypatch, capsys, args):
     monkeypatch.chdir(tmp_path)
     assert main(args) == 2
     err = _err(capsys)
-    assert len(err) == 1 and err[0].startswith("错误:") and NOWHERE not in err[0], err
+    assert len(err) == 1 and err[0].startswith("错误：") and NOWHERE not in err[0], err
 
 
 def _boom(error: BaseException):
@@ -121,7 +121,7 @@ def test_anything_unexpected_is_exit_3_in_one_line(monkeypatch, capsys, error):
     monkeypatch.setattr("checklist.engine.evaluate", _boom(error))
     assert main(["evaluate", str(SAMPLE), "--as-of", "2024-12-31"]) == 3
     err = _err(capsys)
-    assert len(err) == 1 and err[0].startswith("内部错误:") and err[0].endswith("请报告此问题"), err
+    assert len(err) == 1 and err[0].startswith("内部错误：") and err[0].endswith("请报告此问题"), err
     assert main(["evaluate", str(SAMPLE), "--as-of", "2024-12-31", "--lang", "en", "--debug"]) == 3
     err = _err(capsys)
     assert err[0].startswith("internal error: ") and any(line.startswith("Traceback") for line in err)

@@ -246,7 +246,7 @@ def test_numbers_are_read_as_text() -> None:
     assert {row: reason.text("en") for row, reason in errors.items()} == {
         0: "'45366' looks like an Excel serial number, not a date; format the column as a date"
     }
-    assert errors[0].text("zh") == "“45366”是 Excel 日期序号而非日期,请将该列设为日期格式"
+    assert errors[0].text("zh") == "“45366”是 Excel 日期序号而非日期，请将该列设为日期格式"
 
 
 def test_empty_and_all_null_columns() -> None:
@@ -327,4 +327,4 @@ def test_a_wrong_weekday_means_a_wrong_date():
         DateError, match=r"^weekday in '2024年3月15日\(周一\)' does not match: that day is a Friday$"
     ) as info:
         parse_when("2024年3月15日(周一)")
-    assert info.value.message.text("zh") == "“2024年3月15日(周一)”中的星期与日期不符:该日是周五"
+    assert info.value.message.text("zh") == "“2024年3月15日(周一)”中的星期与日期不符：该日是周五"

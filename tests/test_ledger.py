@@ -308,7 +308,7 @@ def test_every_sheet_with_a_header_is_read_in_order_and_the_rest_named(tmp_path)
     with pytest.raises(UsageError) as caught:
         read_ledger(path, sheet="2022年")
     assert caught.value.text("en").endswith("no sheet '2022年'; sheets: 2024年, 2023年, 填表说明, Sheet3")
-    assert caught.value.text("zh").endswith("没有工作表“2022年”;现有工作表:2024年、2023年、填表说明、Sheet3")
+    assert caught.value.text("zh").endswith("没有工作表“2022年”；现有工作表：2024年、2023年、填表说明、Sheet3")
 
 
 def test_xlsx_that_is_really_csv_is_read_by_content(tmp_path):

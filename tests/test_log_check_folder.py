@@ -135,22 +135,22 @@ def test_log_check_json_describes_each_file_and_sheet(folder, capsys):
 def test_log_check_text_names_each_tables_header_row_and_unit(folder, capsys):
     assert main(["log", "check", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == f"{folder}(3 个文件,4 张表)"
+    assert out.splitlines()[0] == f"{folder}（3 个文件，4 张表）"
     assert "表头在第 0 行" not in out
-    block = out.split("各表:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    block = out.split("各表：\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert block[0] == "  县教育局.csv"
-    assert block[1] == "    表头在第 1 行;单位列“单位”:县教育局党组、县教育局机关党支部"
+    assert block[1] == "    表头在第 1 行；单位列“单位”：县教育局党组、县教育局机关党支部"
     assert block[2] == "    共 4 行 = 已识别 3 + 未识别 0 + 无效 1"
-    assert block[3].startswith("    列:日期=日期、活动类型=活动类型、单位=单位、主题=主题")
+    assert block[3].startswith("    列：日期=日期、活动类型=活动类型、单位=单位、主题=主题")
     assert block[4] == "  城关镇党委.xlsx 工作表“一季度”"
-    assert block[5] == "    表头在第 3 行;单位“城关镇党委”取自第 2 行“填报单位”"
+    assert block[5] == "    表头在第 3 行；单位“城关镇党委”取自第 2 行“填报单位”"
     assert block[6] == "    共 3 行 = 已识别 2 + 未识别 1 + 无效 0"
     assert block[8] == "  城关镇党委.xlsx 工作表“二季度”"
     assert block[10] == "    共 2 行 = 已识别 1 + 未识别 0 + 无效 1"
     assert block[12] == "  河口乡党委.xlsx 工作表“台账”"
-    assert block[13] == "    表头在第 4 行;单位“河口乡党委”取自第 2 行“单位名称”"
+    assert block[13] == "    表头在第 4 行；单位“河口乡党委”取自第 2 行“单位名称”"
     assert block[14] == "    共 3 行 = 已识别 2 + 未识别 1 + 无效 0"
-    assert block[15].startswith("    列:日期=日  期、活动类型=活动类型（必填）")
+    assert block[15].startswith("    列：日期=日  期、活动类型=活动类型（必填）")
 
 
 def test_log_check_text_in_english(folder, capsys):
@@ -172,7 +172,7 @@ def test_one_file_keeps_its_one_header_row(tmp_path, capsys):
     assert (only["file"], only["rows"], only["matched"], only["rejected"]) == ("县教育局.csv", 4, 3, 1)
     assert main(["log", "check", str(path)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == f"{path}(csv,表头在第 1 行)" and "各表:" not in out
+    assert out.splitlines()[0] == f"{path}（csv，表头在第 1 行）" and "各表：" not in out
 
 
 def test_a_json_lines_file_has_no_header_row_to_report(folder, capsys):
@@ -190,7 +190,7 @@ def test_a_json_lines_file_has_no_header_row_to_report(folder, capsys):
     assert main(["log", "check", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "第 0 行" not in out
-    assert "  县卫健局.jsonl\n    每行一条记录(JSON Lines);单位列“unit”:县卫健局党组\n" in out
+    assert "  县卫健局.jsonl\n    每行一条记录（JSON Lines）；单位列“unit”：县卫健局党组\n" in out
     path = folder / "县卫健局.jsonl"
     assert main(["log", "check", str(path)]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == f"{path}(jsonl,每行一条记录)"
+    assert capsys.readouterr().out.splitlines()[0] == f"{path}（jsonl，每行一条记录）"

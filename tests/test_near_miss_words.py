@@ -32,7 +32,7 @@ def test_the_json_of_a_near_miss_keeps_iso_dates():
 def test_a_near_miss_in_a_chinese_report_names_its_dates_in_words():
     assert (
         near_miss_text(_outside(), "zh")
-        == "序号9(2024年11月28日):日期2024年11月28日不在计数区间2024年10月1日至2024年10月31日内"
+        == "序号9（2024年11月28日）：日期2024年11月28日不在计数区间2024年10月1日至2024年10月31日内"
     )
 
 
@@ -47,7 +47,7 @@ def test_a_reason_without_a_message_is_shown_as_the_engine_wrote_it():
     miss = NearMiss(
         record="二季度!7", date=dt.date(2024, 5, 6), reason="未满足条件:参加人数不少于10人", reason_en="fewer than 10"
     )
-    assert near_miss_text(miss, "zh") == "二季度!7(2024年5月6日):未满足条件:参加人数不少于10人"
+    assert near_miss_text(miss, "zh") == "二季度!7（2024年5月6日）：未满足条件:参加人数不少于10人"
     assert near_miss_text(miss, "en") == "二季度!7 (6 May 2024): fewer than 10"
     too_close = NearMiss.of(
         4, dt.date(2024, 3, 2), msg("near.too_close", other=record_ref(3, by_row=False), days=7), "en"
@@ -75,7 +75,7 @@ def test_the_engines_near_miss_reads_in_words_in_the_table_and_stays_iso_in_the_
     }
     main(argv)
     table = capsys.readouterr().out
-    assert "48(2024年11月26日):日期2024年11月26日不在计数区间2024年12月1日至2024年12月31日内" in table
+    assert "48（2024年11月26日）：日期2024年11月26日不在计数区间2024年12月1日至2024年12月31日内" in table
     assert "2024-11-26" not in table
     main([*argv, "--lang", "en"])
     assert (

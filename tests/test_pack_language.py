@@ -179,12 +179,12 @@ def test_json_schema_accepts_shipped_packs_and_rejects_a_broken_one(capsys):
 @pytest.mark.parametrize(
     ("rule_id", "lang", "expected"),
     [
-        ("knowledge-study", "zh", "每季度至少1次「意识形态知识学习」(2024年共4个季度,每季度单独核查)"),
+        ("knowledge-study", "zh", "每季度至少1次「意识形态知识学习」（2024年共4个季度，每季度单独核查）"),
         ("topical-study", "zh", "每年至少2次「专题研究意识形态工作」"),
         (
             "year-end-briefing",
             "zh",
-            "每年至少1次「党内通报意识形态领域情况」(仅12月1日至12月31日之间的记录计入)",
+            "每年至少1次「党内通报意识形态领域情况」（仅12月1日至12月31日之间的记录计入）",
         ),
         ("major-incident-report", "zh", "每次「意识形态领域重大情况」发生后1日内须有「重大情况报告」"),
         (
@@ -213,7 +213,7 @@ def test_cli_validate_reports_located_error_and_exit_2(tmp_path, capsys):
 def test_cli_validate_shipped_packs_exit_0(capsys):
     paths = [str(p) for p in sorted(packs_dir().glob("*.yaml"))]
     assert main(["rules", "validate", *paths]) == 0
-    assert capsys.readouterr().out.count("通过:") == len(paths)
+    assert capsys.readouterr().out.count("通过：") == len(paths)
 
 
 def test_cli_show_and_list(capsys):

@@ -65,7 +65,7 @@ def test_the_waiver_note_is_in_the_packs_language(tmp_path):
     zh = evaluate(_pack(tmp_path, "zh"), ledger, year=2024, as_of=D(2024, 12, 31), waivers=cover).findings[0]
     en = evaluate(_pack(tmp_path, "en"), ledger, year=2024, as_of=D(2024, 12, 31), waivers=cover).findings[0]
     assert zh.status == en.status == "waived"
-    assert zh.message.endswith(" [豁免: 机构改革]") and "waived" not in zh.message
+    assert zh.message.endswith(" [豁免：机构改革]") and "waived" not in zh.message
     assert en.message.endswith(" [waived: 机构改革]") and "豁免" not in en.message
 
 

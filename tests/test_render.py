@@ -342,7 +342,7 @@ def test_rejected_reasons_read_in_both_languages(tmp_path):
         ),
         5: (
             "date.ten_days",
-            "日期“2024年3月上旬”只写到旬,请写明具体日期",
+            "日期“2024年3月上旬”只写到旬，请写明具体日期",
             "imprecise date '2024年3月上旬': only the ten-day part of the month is given; write a day",
             "imprecise date '2024年3月上旬': only the ten-day part of the month is given; write a day",
         ),
@@ -354,7 +354,7 @@ def test_rejected_reasons_read_in_both_languages(tmp_path):
         ),
         7: (
             "row.summary",
-            "“合计”是合计行,不是活动",
+            "“合计”是合计行，不是活动",
             "summary row '合计', not an activity",
             "summary row '合计', not an activity",
         ),

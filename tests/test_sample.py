@@ -223,7 +223,7 @@ def test_exit_codes(args, code, capsys):
     assert main(["evaluate", str(FIXTURES / "sample_ledger.csv"), "--as-of", "2024-12-31", *args]) == code
     if code == 2:
         err = capsys.readouterr().err.strip().splitlines()
-        assert len(err) == 1 and err[0].startswith("错误:")  # the output language: the pack's (Chinese)
+        assert len(err) == 1 and err[0].startswith("错误：")  # the output language: the pack's (Chinese)
 
 
 def test_unreadable_ledger_exits_2_with_one_line(tmp_path, capsys):

@@ -167,7 +167,7 @@ def test_reupload_closes_the_fixed_item_and_keeps_the_rest(client, evaluated, st
     assert again.status_code == 303
     html = client.get(again.headers["location"]).text
     # Only the year-end 通报 was fixed: one item closes, none opens.
-    assert "销号1项,新增整改事项0项" in html
+    assert "销号1项，新增整改事项0项" in html
     after = {i["item"]: i for i in store.items([EDU])}
     assert after[briefing["item"]]["status"] == "已销号"
     assert after[briefing["item"]]["closed_on"].isoformat() == "2024-12-31"
@@ -246,7 +246,7 @@ def test_bad_form_values_are_one_clear_line(client):
     response = upload(client, [("sample_ledger.xlsx", SAMPLE.read_bytes())], pack="../../rules/x.yaml")
     assert response.status_code == 400 and "规则包「../../rules/x.yaml」不存在" in response.text
     response = upload(client, [("notes.docx", b"PK")])
-    assert response.status_code == 400 and "notes.docx:不是台账文件" in response.text
+    assert response.status_code == 400 and "notes.docx：不是台账文件" in response.text
 
 
 def test_unreadable_ledger_is_named_as_uploaded(client):
@@ -305,7 +305,7 @@ def test_upload_count_and_size_are_bounded(client):
     response = upload(client, many)
     assert response.status_code == 400 and "最多5个文件" in response.text
     response = upload(client, [("huge.csv", b"0" * 2_100_000)])
-    assert response.status_code == 400 and "huge.csv:文件太大" in response.text
+    assert response.status_code == 400 and "huge.csv：文件太大" in response.text
     too_big = client.post(
         "/evaluate", content=b"0" * 5_000_000, headers={"content-type": "multipart/form-data; boundary=x"}
     )

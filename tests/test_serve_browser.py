@@ -80,7 +80,7 @@ def test_a_clerks_visit(server, browser, tmp_path):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
     page.goto(base + "/")
-    assert page.locator("h1").inner_text() == "上传台账,查看核查结果"
+    assert page.locator("h1").inner_text() == "上传台账，查看核查结果"
     page.screenshot(path=str(ARTIFACTS / "1-start.png"), full_page=True)
 
     page.set_input_files("#files", str(SAMPLE))

@@ -260,7 +260,7 @@ def test_finding_messages_name_periods_and_days_in_words(capsys):
     q3 = next(
         f for f in findings if (f["unit"], f["rule"], f["period"]) == ("县教育局党组", "knowledge-study", "2024-Q3")
     )
-    assert q3["message"] == "2024年第三季度 意识形态知识学习 0/1次,缺1次"
+    assert q3["message"] == "2024年第三季度 意识形态知识学习 0/1次，缺1次"
     # 序号20 of 县教育局党组: 2024-06-06, 意识形态知识学习, its 佐证材料 cell empty (一事一档)
     files = next(f for f in findings if f["rule"] == "evidence-on-file" and f["records"] == [20])
     assert files["message"] == "2024年6月6日 意识形态知识学习 未留存佐证材料" and files["period"] == "2024-06-06"

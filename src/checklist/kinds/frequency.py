@@ -421,12 +421,12 @@ WORDS = {
     "explain.unit.half": ("个半年", "halves"),
     "explain.unit.year": ("年", "year"),
     "explain.window.dates": (
-        "(仅{m1}月{d1}日至{m2}月{d2}日之间的记录计入)",
+        "（仅{m1}月{d1}日至{m2}月{d2}日之间的记录计入）",
         " (only records dated {m1:02d}-{d1:02d} to {m2:02d}-{d2:02d} count)",
     ),
-    "explain.window.first": ("(每期前{days}天内)", " (within the first {days} days of each period)"),
-    "explain.window.last": ("(每期最后{days}天内)", " (within the last {days} days of each period)"),
-    "explain.window.by_day": ("(每期最后一个月{day}日前)", " (by day {day} of each period's last month)"),
+    "explain.window.first": ("（每期前{days}天内）", " (within the first {days} days of each period)"),
+    "explain.window.last": ("（每期最后{days}天内）", " (within the last {days} days of each period)"),
+    "explain.window.by_day": ("（每期最后一个月{day}日前）", " (by day {day} of each period's last month)"),
     "explain.amount.sum": ("{field}合计", "{field} in total"),
     "explain.amount.times": ("次", "time(s)"),
     "explain.amount.exactly": ("{what}恰好{n}{unit}{noun:hide}", "{what:hide}exactly {n} {noun}{unit:hide}"),
@@ -435,7 +435,7 @@ WORDS = {
     "explain.amount.range": ("{what}{parts}{noun:hide}", "{what:hide}{parts} {noun}"),
     "explain.who.member": ("每名成员", " for each member"),
     "explain.who.roles": ("每名{roles:all}", " for each member ({roles:all})"),
-    "explain.span": ("({year}年共{n}{unit},每{each}单独核查)", "; {year}: {n} {unit}{each:hide}"),
+    "explain.span": ("（{year}年共{n}{unit}，每{each}单独核查）", "; {year}: {n} {unit}{each:hide}"),
     "explain.frequency": ("{every}{who}{amount}{what}{window}{span}", "{what} {amount} {every}{who}{window}{span}."),
 }
 

@@ -23,7 +23,7 @@ SHEETS = {
 }
 HEADERS = {
     "zh": [
-        ["单位", "类型", "上级", "得分(%)", "达标", "未达标", "待完成", "豁免"],
+        ["单位", "类型", "上级", "得分（%）", "达标", "未达标", "待完成", "豁免"],
         [
             "单位",
             "职责",
@@ -67,9 +67,9 @@ HEADERS = {
         ["spreadsheet row", "reason"],
     ],
 }
-PREVIOUS = {"zh": "上年得分(%)", "en": "previous year (%)"}
+PREVIOUS = {"zh": "上年得分（%）", "en": "previous year (%)"}
 GROUPS = {
-    "zh": ["上级汇总", "上级", "单位数", "得分(%)", "达标", "未达标", "待完成", "得分最低单位"],
+    "zh": ["上级汇总", "上级", "单位数", "得分（%）", "达标", "未达标", "待完成", "得分最低单位"],
     "en": ["By parent", "parent", "units", "score (%)", "met", "violations", "due", "lowest unit"],
 }
 MAX_WIDTH = 30  # longer text wraps inside the column (and its row grows to show it whole)
