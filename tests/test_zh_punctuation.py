@@ -8,11 +8,15 @@ exactly; ALLOWED lists those places, each with its reason.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 import checklist.kinds  # noqa: F401  (each rule kind adds its WORDS to the catalogue on import)
+from checklist.cli import main
 from checklist.text.catalogue import CATALOGUE
+
+SAMPLE = Path(__file__).parents[1] / "fixtures" / "sample_ledger.csv"
 
 # Chinese characters, CJK and full-width punctuation, and the curly quotes Chinese text uses.
 _CHINESE = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’…]")
@@ -139,3 +143,40 @@ def test_code_and_data_keep_their_ascii(text):
 def test_the_other_checks_can_fail():
     assert spaced("至 {end} ，截至") and spaced("截至：") == []
     assert unbalanced("（现有：{known})") and not unbalanced("（{pack} {version}，{rules} 条规则）")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "zh",
+            ["台账：", "，匹配41，未识别2，", "考核排名：", "缺1次（接近但未计入：序号26（", "无效行（3）：", "指纹："],
+        ),
+        (
+            "en",
+            [
+                "ledger: ",
+                ", 41 matched, 2 unmatched, ",
+                "Ranking:",
+                " done (near misses: no. 26 (",
+                "rejected rows (3):",
+            ],
+        ),
+    ],
+)
+def test_the_terminal_reports_own_words_are_punctuated_by_language(lang, expected, capsys):
+    """The table renderer puts labels, counts and asides together itself: in Chinese with 全角 marks."""
+    main(
+        [
+            "evaluate",
+            str(SAMPLE),
+            "--as-of",
+            "2024-12-31",
+            "--lang",
+            lang,
+            "--units",
+            str(SAMPLE.with_name("units.csv")),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert [part for part in expected if part not in out] == []

@@ -81,6 +81,11 @@ def _t(value: object) -> str:
     return escape(safe_text(value))
 
 
+def _period_status(f: Finding, lang: str) -> str:
+    """A period's status in a tooltip: 2024-Q1：达标 / 2024-Q1: met."""
+    return say("render.labelled", lang, label=f.period, text=STATUS[lang][f.status])
+
+
 def _worst(findings: list[Finding]) -> str:
     return min((f.status for f in findings), key=lambda s: STATUS_ORDER[s])
 
@@ -114,7 +119,7 @@ def _matrix(result: Result, lang: str, by_pair: dict[tuple[str, str], list[Findi
                 continue
             status = _worst(found)
             met = sum(f.status == "met" for f in found)
-            tip = escape("; ".join(f"{f.period}: {STATUS[lang][f.status]}" for f in found))
+            tip = escape(say("list.clauses", lang).join(_period_status(f, lang) for f in found))
             cells.append(
                 f"<td class='cell' style='background:{COLOURS[status]}' title='{tip}'>{met}/{len(found)}"
                 f"{_open_periods(found, lang)}</td>"
@@ -199,7 +204,7 @@ def _timeline(result: Result, unit: str, findings: list[Finding], lang: str) -> 
         for j, f in enumerate(found):
             parts.append(
                 f"<rect x='{label_w + j * (cell + 3)}' y='{y}' width='{cell}' height='{cell}' rx='2'"
-                f" fill='{COLOURS[f.status]}'><title>{escape(f.period)}: {STATUS[lang][f.status]}"
+                f" fill='{COLOURS[f.status]}'><title>{escape(_period_status(f, lang))}"
                 f" {num(f.count)}/{num(f.required)}</title></rect>"
                 f"<text x='{label_w + j * (cell + 3) + cell / 2:.1f}' y='{y + cell + 7}' font-size='7'"
                 f" text-anchor='middle'>{escape(_tick(f.period))}</text>"
@@ -247,9 +252,9 @@ def _data_problems(result: Result, lang: str) -> str:
         for u in result.unmatched[:500]
     )
     return (
-        f"<h2>{w['rejected_rows']} ({len(result.rejected)})</h2>"
+        f"<h2>{say('render.counted', lang, label=w['rejected_rows'], count=len(result.rejected))}</h2>"
         f"<table id='rejected'><tr><th>{w['row']}</th><th>{w['reason']}</th></tr>{rejected}</table>"
-        f"<h2>{w['unmatched_rows']} ({len(result.unmatched)})</h2>"
+        f"<h2>{say('render.counted', lang, label=w['unmatched_rows'], count=len(result.unmatched))}</h2>"
         f"<table id='unmatched'><tr><th>{w['row']}</th><th>{w['activity']}</th><th>{w['suggestion']}</th></tr>"
         f"{unmatched}</table>"
     )
@@ -270,18 +275,19 @@ def render_html(result: Result, options: RenderOptions) -> str:
     units = standing(result.units)
     legend = "".join(f"<span style='background:{c}'>{STATUS[lang][s]}</span>" for s, c in COLOURS.items())
     i = result.input
+    counts = say("list.parts", lang).join(
+        [
+            w["rows"].format(rows=i.rows),
+            w["matched"].format(matched=i.matched),
+            w["unmatched"].format(unmatched=i.unmatched),
+            w["rejected"].format(rejected=i.rejected),
+        ]
+    )
     meta = (
         f"{w['window']} {result.window.from_} ~ {result.window.to} · {w['as_of']} {result.as_of} · "
         + " + ".join(f"{escape(p.id)} {escape(p.version)}" for p in result.packs)
-        + f" · {w['fingerprint']} {escape(result.fingerprint)}<br>{_t(result.source)}: "
-        + ", ".join(
-            [
-                w["rows"].format(rows=i.rows),
-                w["matched"].format(matched=i.matched),
-                w["unmatched"].format(unmatched=i.unmatched),
-                w["rejected"].format(rejected=i.rejected),
-            ]
-        )
+        + f" · {w['fingerprint']} {escape(result.fingerprint)}<br>"
+        + say("render.labelled", lang, label=_t(result.source), text=counts)
     )
     timelines = "".join(f"<h3>{_t(u.unit)}</h3>{_timeline(result, u.unit, by_unit[u.unit], lang)}" for u in units)
     return (

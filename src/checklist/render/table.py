@@ -28,6 +28,18 @@ _COLOURS = {"gap": "31", "late": "31", "exceeded": "31", "due": "33", "met": "32
 MAX_LISTED = 20
 
 
+def _labelled(label: str, text: object, lang: str) -> str:
+    return say("render.labelled", lang, label=label, text=text)
+
+
+def _heading(code: str, lang: str) -> str:
+    return say("render.heading", lang, label=say(code, lang))
+
+
+def _counted_heading(label: str, count: int, lang: str) -> str:
+    return say("render.heading", lang, label=say("render.counted", lang, label=label, count=count))
+
+
 def _paint(text: str, status: str, on: bool) -> str:
     return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if on else text
 
@@ -37,10 +49,10 @@ def _detail(result: Result, f: Finding, lang: str, lookup: object = None) -> str
     parts = [finding_message(result, f, lang)]
     if f.outlook:
         parts.append(f"[{w[f.outlook]}]")
-    if f.near_misses:
-        misses = "; ".join(near_miss_text(m, lang, lookup) for m in f.near_misses[:2])
-        parts.append(f"({w['near_misses']}: {misses})")
-    return " ".join(parts)
+    if not f.near_misses:
+        return " ".join(parts)
+    misses = say("list.clauses", lang).join(near_miss_text(m, lang, lookup) for m in f.near_misses[:2])
+    return " ".join(parts) + say("render.aside", lang, text=_labelled(w["near_misses"], misses, lang))
 
 
 def _unit_block(result: Result, unit: str, findings: list[Finding], options: RenderOptions) -> list[str]:
@@ -53,7 +65,7 @@ def _unit_block(result: Result, unit: str, findings: list[Finding], options: Ren
     )
     previous = previous_scores(result)
     if unit in previous:
-        head += f"  ({w['previous']} {percent(previous[unit])})"
+        head += say("render.aside_far", lang, text=f"{w['previous']} {percent(previous[unit])}")
     rows = []
     evidence = {f.rule for f in findings if f.kind == "evidence"}
     for rule in evidence:  # one line for an evidence rule: the share of records on file (30/40 留档)
@@ -93,7 +105,7 @@ def _accounting(result: Result, lang: str) -> list[str]:
     w = WORDS[lang]
     lines = []
     if result.rejected:
-        lines.append(f"{w['rejected_rows']} ({len(result.rejected)}):")
+        lines.append(_counted_heading(w["rejected_rows"], len(result.rejected), lang))
         lines += [
             "  " + say("render.row_line", lang, row=r.ref or r.row, reason=r.text(lang))
             for r in result.rejected[:MAX_LISTED]
@@ -103,12 +115,12 @@ def _accounting(result: Result, lang: str) -> list[str]:
     if result.unmatched:
         counts = Counter(u.activity for u in result.unmatched)
         hints = {u.activity: u.suggestion for u in result.unmatched}
-        lines.append(f"{w['unmatched_rows']} ({len(result.unmatched)}):")
+        lines.append(_counted_heading(w["unmatched_rows"], len(result.unmatched), lang))
         for activity, n in counts.most_common(MAX_LISTED):
-            hint = f"  ({w['suggestion']}: {hints[activity]})" if hints[activity] else ""
-            lines.append(f"  {activity} ×{n}{hint}")
+            hint = say("render.aside_far", lang, text=_labelled(w["suggestion"], hints[activity], lang))
+            lines.append(f"  {activity} ×{n}{hint if hints[activity] else ''}")
     if result.warnings:
-        lines.append(f"{w['warnings']} ({len(result.warnings)}):")
+        lines.append(_counted_heading(w["warnings"], len(result.warnings), lang))
         lines += ["  " + notice_line(n, lang) for n in result.warnings[:MAX_LISTED]]
     return lines
 
@@ -118,12 +130,12 @@ def _standing(result: Result, lang: str) -> list[str]:
     lines = []
     if result.groups:
         headers, rows = rollup(result, lang)
-        lines += [f"{say('assess.rollup', lang)}:", tabulate(rows, headers=headers, disable_numparse=True), ""]
+        lines += [_heading("assess.rollup", lang), tabulate(rows, headers=headers, disable_numparse=True), ""]
         headers, rows = duty_matrix(result, lang)
-        lines += [f"{say('assess.duties', lang)}:", tabulate(rows, headers=headers, disable_numparse=True), ""]
+        lines += [_heading("assess.duties", lang), tabulate(rows, headers=headers, disable_numparse=True), ""]
     if len(result.units) > 1:
         headers, rows, unsubmitted = ranking(result, lang)
-        lines += [f"{say('assess.ranking', lang)}:", tabulate(rows, headers=headers, disable_numparse=True)]
+        lines += [_heading("assess.ranking", lang), tabulate(rows, headers=headers, disable_numparse=True)]
         lines += [unsubmitted_line(unsubmitted, lang)] if unsubmitted else []
         lines.append("")
     return lines
@@ -136,8 +148,9 @@ def render_table(result: Result, options: RenderOptions) -> str:
     lines = [
         f"{w['window']} {result.window.from_} ~ {result.window.to} · {w['as_of']} {result.as_of} · "
         + " + ".join(f"{p.id} {p.version}" for p in result.packs),
-        f"{w['ledger']}: {result.source} — "
-        + ", ".join(
+        _labelled(w["ledger"], result.source, lang)
+        + " — "
+        + say("list.parts", lang).join(
             [
                 w["rows"].format(rows=counts.rows),
                 w["matched"].format(matched=counts.matched),
@@ -155,6 +168,6 @@ def render_table(result: Result, options: RenderOptions) -> str:
     for summary in standing(result.units):
         lines += _unit_block(result, summary.unit, by_unit.get(summary.unit, []), options)
     lines += _accounting(result, lang)
-    lines.append(f"{w['fingerprint']}: {result.fingerprint}")
+    lines.append(_labelled(w["fingerprint"], result.fingerprint, lang))
     # Ledger text reaches a terminal here: its escape sequences are shown, never obeyed (issue 11).
     return printable("\n".join(lines), colours=True) + "\n"

@@ -17,6 +17,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "noun.file": ("文件", "file"),
     "list.sep": ("、", ", "),  # between the items of a list (checklist.text.joined)
     "list.clauses": ("；", "; "),  # between clauses or entries that carry their own commas
+    "list.parts": ("，", ", "),  # between the parts of one statement (共46行，匹配41，…)
     "internal": ("内部错误：{detail}；请报告此问题", "internal error: {detail}; please report it"),
     # ------------------------------------------------------------ usage (CLI and library options)
     "usage.year": (
@@ -654,6 +655,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "render.row_line": ("第 {row} 行：{reason}", "row {row}: {reason}"),
     "render.near_miss": ("{record}（{day}）：{reason}", "{record} ({day}): {reason}"),
     "render.notice_line": ("[{kind}] {text}", "[{kind}] {text}"),
+    # The punctuation renderers put between their own words: full-width in Chinese, no space before it.
+    "render.labelled": ("{label}：{text}", "{label}: {text}"),
+    "render.heading": ("{label}：", "{label}:"),
+    "render.counted": ("{label}（{count}）", "{label} ({count})"),
+    "render.aside": ("（{text}）", " ({text})"),
+    "render.aside_far": ("（{text}）", "  ({text})"),  # after a two-space gap in an English terminal line
     "kind.format": ("格式", "format"),
     "kind.unit": ("单位", "unit"),
     "kind.recorded_at": ("登记日期", "recorded_at"),
@@ -1321,6 +1328,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         ".xlsx, .xls, .csv, .jsonl or .zip; several files at once are fine",
     ),
     "serve.home.pack": ("规则包", "Rule pack"),
+    "serve.home.pack_option": ("{title}（{id}）", "{title} ({id})"),
     "serve.home.year": ("年度", "Year"),
     "serve.home.as_of": ("截至日期", "As of"),
     "serve.home.more": ("更多选项：单位名单、自定义规则包", "More: a list of units, a custom rule pack"),
@@ -1343,6 +1351,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve.col.year": ("年度", "Year"),
     "serve.col.pack": ("规则包", "Pack"),
     "serve.col.files": ("文件", "Files"),
+    "serve.col.files_label": ("文件：", "Files: "),
+    "serve.records.sep": ("：", ": "),  # between a cited record and its date and name
     "serve.col.rank": ("名次", "Rank"),
     "serve.col.rating": ("考核得分", "Rating"),
     "serve.col.score": ("达标率", "Score"),
