@@ -130,7 +130,8 @@ def _finish(ledger: Ledger, empty_ok: bool) -> Ledger:
     return ledger
 
 
-READERS = 4  # files read at once: a workbook is read in a child process, so the waits overlap
+READERS = 4  # text files read at once (Arrow's parse lets go of the GIL)
+SHEET_READERS = 2  # threads turning the workbooks the child process sends into tables
 
 
 def _read_one(source: Source, options: ReadOptions, books: WorkbookReader) -> tuple[str, SheetTables, str]:
@@ -148,16 +149,24 @@ def _read_one(source: Source, options: ReadOptions, books: WorkbookReader) -> tu
 
 def _read_all(sources: list[Source], options: ReadOptions) -> Iterator[tuple[str, SheetTables, str]]:
     """Each file's tables, in order. Every workbook is handed at once to one child process that
-    reads them one after another (ledger/excel.py) while the CSV files are read here, a few at a time."""
+    reads them one after another (ledger/excel.py) while the text files are read here, a few at a
+    time. Text files and workbooks have threads of their own: text files queued behind threads
+    waiting for the child would be read only as fast as the child reads workbooks."""
     with WorkbookReader() as books:
         if len(sources) == 1:
             yield _read_one(sources[0], options, books)
             return
-        for source in sources:
-            if is_workbook(source.path):
+        workbooks = [is_workbook(s.path) for s in sources]
+        for source, workbook in zip(sources, workbooks, strict=True):
+            if workbook:
                 books.submit(source.shown, source.path, options.sheets)
-        with ThreadPoolExecutor(max_workers=READERS) as pool:
-            yield from pool.map(lambda s: _read_one(s, options, books), sources)
+        with ThreadPoolExecutor(READERS) as texts, ThreadPoolExecutor(SHEET_READERS) as sheets:
+            futures = [
+                (sheets if workbook else texts).submit(_read_one, source, options, books)
+                for source, workbook in zip(sources, workbooks, strict=True)
+            ]
+            for future in futures:
+                yield future.result()
 
 
 def _read_files(sources: list[Source], options: ReadOptions, shown: str) -> Ledger:
