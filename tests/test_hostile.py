@@ -15,6 +15,7 @@ import xlwt
 
 from checklist.errors import ChecklistError, LedgerError
 from checklist.ledger import excel, read_ledger
+from checklist.ledger import ledger as ledger_module
 
 # ---------------------------------------------------------------- hostile workbooks, built small
 
@@ -381,15 +382,37 @@ def children(monkeypatch):
     return started
 
 
-def test_a_folder_of_workbooks_is_read_by_one_child_process(tmp_path, children):
-    # Three towns' workbooks, an .xls and a CSV: every row read, and one child read all four workbooks.
+def test_a_folder_of_workbooks_is_read_by_a_child_per_core_not_per_workbook(tmp_path, children, monkeypatch):
+    # Three towns' workbooks, an .xls and a CSV: every row read, and the two children (one on a
+    # one-core machine) read all four workbooks.
+    monkeypatch.setattr(ledger_module, "EXCEL_CHILDREN", 2)
     for n, unit in enumerate(["城关镇", "河口乡", "新华街道"]):
         (tmp_path / f"{n}.xlsx").write_bytes(_unit_xlsx(unit, n + 2))  # 2, 3 and 4 rows
     (tmp_path / "3.xls").write_bytes(bytes(_xls_bytes()))  # 119 rows
     (tmp_path / "4.csv").write_text("日期,活动类型,单位\n2024-05-06,三会一课,宣传科\n", encoding="utf-8")
     ledger = read_ledger(tmp_path)
     assert ledger.rows == 2 + 3 + 4 + 119 + 1
-    assert len(children) == 1
+    assert len(children) == 2
+
+
+def test_two_children_share_the_workbooks_and_a_failure_in_one_stays_its_own(tmp_path, children):
+    # Five workbooks over two children, each to the one with fewer bytes still to read. The looping
+    # .xls is refused naming itself; every other workbook gives its own rows.
+    paths = [tmp_path / n for n in ("a.xls", "b.xlsx", "c.xls", "d.xlsx", "e.xlsx")]
+    paths[0].write_bytes(bytes(_xls_bytes()))
+    paths[1].write_bytes(_unit_xlsx("城关镇", 2))
+    paths[2].write_bytes(_loop_xls())
+    paths[3].write_bytes(_unit_xlsx("河口乡", 3))
+    paths[4].write_bytes(_unit_xlsx("新华街道", 4))
+    with excel.WorkbookReader(lanes=2) as reader:
+        for path in paths:
+            reader.submit(path.name, path)
+        with pytest.raises(LedgerError) as caught:
+            reader.load("c.xls", paths[2])
+        rows = [len(reader.load(p.name, p).sheets[0].grid) for p in (paths[4], paths[3], paths[1], paths[0])]
+    assert caught.value.problems[0].code == "ledger.excel_chain" and str(caught.value).startswith("c.xls")
+    assert rows == [5, 4, 3, 120]  # a header row each, then 4, 3, 2 and 119 rows
+    assert len(children) == 3  # two, and a fresh one for what was asked after the refusal
 
 
 def test_a_workbook_that_fails_among_others_is_named_and_the_others_still_read(tmp_path, children, monkeypatch):

@@ -206,25 +206,27 @@ class _Job:
     file: str
     path: Path
     only: list[str] | None
+    size: int = 0
     done: threading.Event = field(default_factory=threading.Event)
     book: Workbook | None = None
     error: LedgerError | None = None
 
 
 class WorkbookReader:
-    """Reads workbooks in one child process, in the order they are submitted, ahead of the caller
-    (the workbooks of a folder are read while the caller works on its CSV files). `load` gives a
-    workbook's sheets or raises its LedgerError. Use it as a context manager: leaving it ends the child."""
+    """Reads workbooks in child processes, ahead of the caller (the workbooks of a folder are read
+    while the caller works on its CSV files). `load` gives a workbook's sheets or raises its
+    LedgerError. Use it as a context manager: leaving it ends the children.
 
-    def __init__(self, *, text: bool = True, watch_memory: bool | None = None) -> None:
+    With `lanes` above 1, up to that many children read at once, each workbook going to the one
+    with the fewest bytes still to read; a second child is started only for a second workbook."""
+
+    def __init__(self, *, text: bool = True, watch_memory: bool | None = None, lanes: int = 1) -> None:
         self.text = text
         self.watch_memory = _watch_memory() if watch_memory is None else watch_memory
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._most = max(1, lanes)
+        self._lanes: list[_Lane] = []
         self._waiting: dict[tuple[Path, tuple[str, ...]], _Job] = {}
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._child: _Child | None = None
-        self._closing = False
 
     def __enter__(self) -> WorkbookReader:
         return self
@@ -237,13 +239,14 @@ class WorkbookReader:
     def submit(self, file: str, path: Path, only: Sequence[str] | None = None) -> None:
         """Start reading a workbook now; `load` with the same path and sheets collects it."""
         wanted = list(only or ()) or None
-        job = _Job(file, path, wanted)
+        job = _Job(file, path, wanted, size=_size(path))
         with self._lock:
             self._waiting[(path, tuple(wanted or ()))] = job
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, daemon=True)
-                self._thread.start()
-        self._jobs.put(job)
+            if len(self._lanes) < self._most:
+                self._lanes.append(_Lane(self.text, self.watch_memory))
+            lane = min(self._lanes, key=lambda lane: lane.load)
+            lane.load += job.size
+            lane.put(job)
 
     def load(self, file: str, path: Path, only: Sequence[str] | None = None) -> Workbook:
         key = (path, tuple(only or ()))
@@ -260,7 +263,30 @@ class WorkbookReader:
         return job.book
 
     def close(self) -> None:
-        """End the child (reading or not) and the thread that drives it."""
+        """End the children (reading or not) and the threads that drive them."""
+        for lane in self._lanes:
+            lane.close()
+
+
+class _Lane:
+    """One child process reading the workbooks given to it, in that order, and the thread driving it."""
+
+    def __init__(self, text: bool, watch_memory: bool) -> None:
+        self.text = text
+        self.watch_memory = watch_memory
+        self.load = 0  # bytes of the workbooks given to this lane
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._child: _Child | None = None
+        self._closing = False
+
+    def put(self, job: _Job) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        self._jobs.put(job)
+
+    def close(self) -> None:
         self._closing = True
         self._jobs.put(None)
         child = self._child
@@ -314,7 +340,7 @@ class WorkbookReader:
             except Exception:  # the driver itself must never leave a caller waiting
                 _finish(job, error=_crashed(job))
                 continue
-            size = _size(job.path)
+            size = job.size
             request = {
                 "path": str(job.path),
                 "limit": memory_limit(size),

@@ -131,7 +131,8 @@ def _finish(ledger: Ledger, empty_ok: bool) -> Ledger:
 
 
 READERS = 4  # text files read at once (Arrow's parse lets go of the GIL)
-SHEET_READERS = 2  # threads turning the workbooks the child process sends into tables
+SHEET_READERS = 2  # threads turning the workbooks the child processes send into tables
+EXCEL_CHILDREN = min(2, os.cpu_count() or 1)  # child processes reading a folder's workbooks at once
 
 
 def _read_one(source: Source, options: ReadOptions, books: WorkbookReader) -> tuple[str, SheetTables, str]:
@@ -148,11 +149,11 @@ def _read_one(source: Source, options: ReadOptions, books: WorkbookReader) -> tu
 
 
 def _read_all(sources: list[Source], options: ReadOptions) -> Iterator[tuple[str, SheetTables, str]]:
-    """Each file's tables, in order. Every workbook is handed at once to one child process that
-    reads them one after another (ledger/excel.py) while the text files are read here, a few at a
-    time. Text files and workbooks have threads of their own: text files queued behind threads
-    waiting for the child would be read only as fast as the child reads workbooks."""
-    with WorkbookReader() as books:
+    """Each file's tables, in order. Every workbook is handed at once to child processes (two on a
+    machine with two cores or more) that read them one after another (ledger/excel.py) while the
+    text files are read here, a few at a time. Text files and workbooks have threads of their own:
+    text files queued behind threads waiting for a child would be read only as fast as it reads."""
+    with WorkbookReader(lanes=EXCEL_CHILDREN) as books:
         if len(sources) == 1:
             yield _read_one(sources[0], options, books)
             return
