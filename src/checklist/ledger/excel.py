@@ -18,7 +18,9 @@ clock started when the answer before it arrived. A child that fails is never use
 workbooks asked of it after the failed one are asked again of a fresh child, and a failure in a
 child that had read other workbooks before is read again alone in a fresh child, so that the error
 is exactly the one that workbook gives on its own. Whatever happens there is one LedgerError naming
-the file. Measured in bench/README.md.
+the file. A folder's workbooks may be shared among a few such children (`lanes`, one per core up to
+two), each workbook going to the child with the fewest bytes still to read; each child keeps its own
+order, limits and failures. Measured in bench/README.md.
 """
 
 from __future__ import annotations
