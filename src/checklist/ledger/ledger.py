@@ -9,7 +9,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TypeAlias, cast
 
@@ -384,6 +384,9 @@ class _Group:
 
     raws: list[RawTable]
     contexts: list[PartContext]
+    raw: RawTable = field(init=False)
+    starts: np.ndarray = field(init=False)  # where each table's rows begin, and the end
+    part: np.ndarray = field(init=False)  # the table of each row
 
     def __post_init__(self) -> None:
         self.raw = self.raws[0] if len(self.raws) == 1 else _stack(self.raws)
