@@ -44,7 +44,7 @@ COLUMNS = [
 C = {name: i for i, name in enumerate(COLUMNS)}
 TOPICAL = "每年专题研究意识形态工作不少于2次"
 KNOWLEDGE = "每季度至少组织1次意识形态知识学习"
-EVIDENCE = "一事一档:每项活动留存佐证材料"
+EVIDENCE = "一事一档：每项活动留存佐证材料"
 
 
 def test_plan_round_trip_closes_fixed_items_and_keeps_edits(tmp_path, capsys):

@@ -180,3 +180,23 @@ def test_the_terminal_reports_own_words_are_punctuated_by_language(lang, expecte
     )
     out = capsys.readouterr().out
     assert [part for part in expected if part not in out] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [("zh", "错误：checklist：无法识别的参数：--bogus"), ("en", "error: checklist: unrecognized arguments: --bogus")],
+)
+def test_a_command_line_mistake_is_one_line_punctuated_by_language(lang, line, capsys):
+    assert main(["calendar", "--bogus", "--lang", lang]) == 2
+    assert capsys.readouterr().err.strip() == line
+
+
+def test_the_pack_catalogue_is_punctuated_as_chinese(capsys):
+    main(["rules", "show", "ideology-responsibility", "--lang", "zh"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == [
+        "意识形态工作责任制落实清单（ideology-responsibility 1.0）",
+        "来源：ideology-responsibility 1.0",
+        "日历：自然年，ISO周（周一至周日）",
+    ]
+    assert "类别（10）" in lines and "  [低] evidence-on-file  一事一档：每项活动留存佐证材料" in lines

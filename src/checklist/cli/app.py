@@ -32,7 +32,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so `main` stays in charge of the exit code."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        # argparse's gettext gives the words of the help language (cli/argwords.py): "checklist：…" in Chinese
+        raise UsageError(argparse._("%(prog)s: %(message)s") % {"prog": self.prog, "message": message})  # type: ignore[attr-defined]
 
 
 class _Formatter(argparse.HelpFormatter):

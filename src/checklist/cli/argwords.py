@@ -16,6 +16,7 @@ MSGIDS = {
     "optional arguments": "cli.argparse.options",
     "show this help message and exit": "cli.argparse.help",
     "%(prog)s: error: %(message)s\n": "cli.argparse.error",
+    "%(prog)s: %(message)s": "cli.argparse.where",  # our own: _Parser.error's one line
     "the following arguments are required: %s": "cli.argparse.required",
     "unrecognized arguments: %s": "cli.argparse.unrecognized",
     "argument %(argument_name)s: %(message)s": "cli.argparse.argument",

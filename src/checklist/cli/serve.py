@@ -100,7 +100,7 @@ def _add_user(store: object, args: argparse.Namespace, lang: str, out: TextIO) -
     if len(password) < 8:
         raise UsageError(say("serve.cli.password_short", lang))
     store.add_user(args.add_user, hash_password(password), args.role, args.unit)  # type: ignore[attr-defined]
-    units = (": " + "、".join(args.unit)) if args.unit else ""
+    units = say("serve.cli.units", lang, units="、".join(args.unit)) if args.unit else ""
     out.write(say("serve.cli.user_added", lang, name=args.add_user, role=args.role, units=units) + "\n")
     return 0
 

@@ -23,7 +23,12 @@ _WORDS = {
         "disabled": "已停用",
         "fiscal": "财年自{m}月起",
         "natural": "自然年",
-        "weeks": "ISO周(周一至周日)",
+        "weeks": "ISO周（周一至周日）",
+        "colon": "：",
+        "comma": "，",
+        "and": "、",
+        "open": "（",
+        "close": "）",
     },
     "en": {
         "sources": "sources",
@@ -40,6 +45,11 @@ _WORDS = {
         "fiscal": "fiscal year from month {m}",
         "natural": "calendar year",
         "weeks": "ISO weeks (Monday–Sunday)",
+        "colon": ": ",
+        "comma": ", ",
+        "and": ", ",
+        "open": " (",
+        "close": ")",
     },
 }
 
@@ -49,33 +59,34 @@ def catalogue(pack: Pack, lang: str = "zh", year: int | None = None) -> str:
     year = year or dt.date.today().year
     title = own_words(pack, lang)
     month = pack.calendar.year_start_month
+    colon, opened, closed = words["colon"], words["open"], words["close"]
     lines = [
-        f"{title} ({pack.id} {pack.version})",
-        f"{words['sources']}: " + " <- ".join(f"{s.id} {s.version}" for s in reversed(pack.sources)),
-        f"{words['calendar']}: "
+        f"{title}{opened}{pack.id} {pack.version}{closed}",
+        f"{words['sources']}{colon}" + " <- ".join(f"{s.id} {s.version}" for s in reversed(pack.sources)),
+        f"{words['calendar']}{colon}"
         + (words["natural"] if month == 1 else words["fiscal"].format(m=month))
-        + f", {words['weeks']}",
+        + f"{words['comma']}{words['weeks']}",
         "",
-        f"{words['categories']} ({len(pack.categories)})",
+        f"{words['categories']}{opened}{len(pack.categories)}{closed}",
     ]
     for cid, cat in pack.categories.items():
         name = own_words(cat, lang, "label")
         lines.append(f"  {cid}  {name}")
         if cat.aliases:
-            lines.append(f"      {words['aliases']}: {'、'.join(cat.aliases)}")
+            lines.append(f"      {words['aliases']}{colon}{'、'.join(cat.aliases)}")
         if cat.keywords:
-            lines.append(f"      {words['keywords']}: {'、'.join(cat.keywords)}")
+            lines.append(f"      {words['keywords']}{colon}{'、'.join(cat.keywords)}")
         if cat.exclude:
-            lines.append(f"      {words['exclude']}: {'、'.join(cat.exclude)}")
-    lines += ["", f"{words['rules']} ({len(pack.rules)})"]
+            lines.append(f"      {words['exclude']}{colon}{'、'.join(cat.exclude)}")
+    lines += ["", f"{words['rules']}{opened}{len(pack.rules)}{closed}"]
     for rule in pack.rules:
         severity = say(f"explain.severity.{rule.severity}", lang)
         rule_title = own_words(rule, lang)
-        off = f" ({words['disabled']})" if not rule.enabled else ""
+        off = f"{opened}{words['disabled']}{closed}" if not rule.enabled else ""
         lines.append(f"  [{severity}] {rule.id}  {rule_title}{off}")
-        lines.append(f"      {words['requires']}: {explain(pack, rule, lang, year)}")
+        lines.append(f"      {words['requires']}{colon}{explain(pack, rule, lang, year)}")
         if rule.applies_to:
-            lines.append(f"      {words['applies']}: {', '.join(rule.applies_to)}")
+            lines.append(f"      {words['applies']}{colon}{words['and'].join(rule.applies_to)}")
         if rule.ref:
-            lines.append(f"      {words['ref']}: {rule.ref}")
+            lines.append(f"      {words['ref']}{colon}{rule.ref}")
     return "\n".join(lines) + "\n"
