@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+import pyarrow as pa
 import pytest
 
 from checklist import read_ledger
@@ -136,3 +137,17 @@ def test_a_file_read_alone_gives_the_same_rows_and_rejects_as_in_the_folder(tmp_
     assert [(r.sheet, r.row, r.code, r.unit) for r in whole.rejected if r.file == name] == [
         (r.sheet, r.row, r.code, r.unit) for r in alone.rejected
     ]
+
+
+@pytest.mark.parametrize(
+    "other", ["单位,日期,活动类型,主题\n", "序号,日期,活动类型,活动名称\n1,2024-03-05,专题研究意识形态工作,党委会\n"]
+)
+def test_a_unit_that_sent_back_the_blank_template_is_a_file_of_no_rows(tmp_path, other):
+    # One unit returned the template untouched (its header only) beside another unit's file of the
+    # same or another layout: the read used to stop on Arrow's "unification of null dictionaries".
+    (tmp_path / "01城关镇.csv").write_text("单位,日期,活动类型,主题\n", encoding="utf-8")
+    (tmp_path / "02河口乡.csv").write_text(other, encoding="utf-8")
+    ledger = read_ledger(tmp_path, empty_ok=True)
+    rows = other.count("\n") - 1
+    assert (ledger.rows, [t.rows for t in ledger.tables]) == (rows, [0, rows])
+    assert ledger.table.schema.field("unit").type == pa.dictionary(pa.int32(), pa.string())

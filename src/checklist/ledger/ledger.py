@@ -683,7 +683,10 @@ def _build_table(
 def _units(raw: RawTable, columns: ColumnMap, mask: pa.Array | None) -> tuple[pa.Array, list[Said]]:
     """Unit names compared after NFKC and trimming; a blank unit counts under '-' (and is reported)."""
     encoded = arrays.as_dict(_keep(_column(raw, columns, "unit"), mask))
-    units = arrays.compact(arrays.map_values(encoded, lambda d: pa.array([_nfkc(v) or NO_UNIT for v in d.to_pylist()])))
+    # Typed as text even when there are no rows: a dictionary of nulls cannot be stacked with others
+    # (a county folder holding one unit's blank template crashed the read).
+    names = arrays.map_values(encoded, lambda d: pa.array([_nfkc(v) or NO_UNIT for v in d.to_pylist()], pa.string()))
+    units = arrays.compact(names)
     blank_units = np.flatnonzero(arrays.blank(encoded))
     return units, [("unit", "warn.no_unit", blank_units, {"name": NO_UNIT})] if len(blank_units) else []
 
