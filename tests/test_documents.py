@@ -193,3 +193,18 @@ def test_html_names_the_units_and_year_prints_and_cites_activities(outputs):
     assert "@media print{@page{size:A4 landscape" in page
     # 县教育局党组's topical study: one record, 序号17 of 2024-04-02, cited with its date and name
     assert "2024年4月2日“党组会专题研究意识形态工作”，序号17" in page
+
+
+def test_each_units_counts_add_up_in_the_report(outputs):
+    """A duty is checked once per period, so a unit has more checks than duties: the sentence says
+    both and its own counts add up (达标 + 未达标 + 待完成 [+ 豁免] = 项次)."""
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(outputs["docx"]).paragraphs)
+    pattern = re.compile(
+        r"对照(\d+)项职责要求逐项逐期核查(\d+)项次，达标(\d+)项次，未达标(\d+)项次，待完成(\d+)项次(?:，豁免(\d+)项次)?"
+    )
+    found = pattern.findall(text)
+    assert len(found) >= 3  # one per unit of the sample
+    for duties, checks, met, missed, due, waived in found:
+        assert int(checks) == int(met) + int(missed) + int(due) + int(waived or 0) >= int(duties)

@@ -133,9 +133,11 @@ def _unit_paras(ctx: Context, summary: Any, findings: list[Finding], previous: d
         unit=summary.unit,
         records=len(records),
         duties=len({f.rule for f in findings}),
+        checks=summary.met + summary.violations + summary.due + summary.waived,
         met=summary.met,
         violations=summary.violations,
         due=summary.due,
+        waived=ctx.say("doc.basic.waived", n=summary.waived) if summary.waived else "",
         score=score,
     )
     by_rule: dict[str, list[Finding]] = defaultdict(list)

@@ -681,7 +681,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "doc.preamble": (
         "按照{subject}有关要求，{unit}对照责任清单{duties}项职责，对{year}工作台账进行了逐项自查。"
         "现将自查情况报告如下：",
-        "As the {subject} requires, {unit} checked its {year} activity ledger against the {duties} duties"
+        "As the {subject} requires, {unit} checked the {year} activity ledger against the {duties} duties"
         " of the checklist. The findings follow.",
     ),
     "doc.year": ("{year}年度", "{year}"),
@@ -700,12 +700,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The check read {rows} ledger rows: {matched} counted towards the duties, {unmatched} with an activity"
         " type that was not recognised, {rejected} with a wrong date or other error (see annex {n}).",
     ),
+    # A duty is checked once per period (每季度: four times a year), so the checks outnumber the
+    # duties: "对照10项职责要求，达标10项，未达标5项" read as if the counts disagreed.
     "doc.basic.unit": (
-        "{year}，{unit}台账中计入职责的活动记录共{records}条，对照{duties}项职责要求，"
-        "达标{met}项，未达标{violations}项，待完成{due}项{score}。",
-        "In {year}, {unit} recorded {records} activities that count towards {duties} duties:"
-        " {met} met, {violations} not met, {due} still due{score}.",
+        "{year}，{unit}台账中计入职责的活动记录共{records}条，对照{duties}项职责要求逐项逐期核查{checks}项次，"
+        "达标{met}项次，未达标{violations}项次，待完成{due}项次{waived}{score}。",
+        "In {year}, {unit} recorded {records} activities that count towards {duties} duties, checked"
+        " {checks} times (each duty once per period): {met} met, {violations} not met, {due} still due{waived}{score}.",
     ),
+    "doc.basic.waived": ("，豁免{n}项次", ", {n} waived"),
     "doc.score": ("，达标率{score}%", "; score {score}%"),
     "doc.score.previous": ("（上年{score}%）", " (previous year {score}%)"),
     "doc.basic.detail": ("具体落实情况：{clauses}。", "Duty by duty: {clauses}."),
