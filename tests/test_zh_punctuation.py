@@ -200,3 +200,21 @@ def test_the_pack_catalogue_is_punctuated_as_chinese(capsys):
         "日历：自然年，ISO周（周一至周日）",
     ]
     assert "类别（10）" in lines and "  [低] evidence-on-file  一事一档：每项活动留存佐证材料" in lines
+
+
+def test_the_shipped_packs_chinese_words_are_punctuated_as_chinese():
+    """Rule titles, category labels and the articles a rule cites (《…条例（试行）》第十一条：…) are
+    read in every report. Quotes of the seed (`seed: …`) are left as the seed writes them."""
+    from checklist.pack import load_pack, shipped_pack_ids
+
+    texts = {}
+    for pack_id in shipped_pack_ids():
+        pack = load_pack(pack_id)
+        texts[pack_id] = pack.title
+        texts |= {f"{pack_id}:{c}": cat.label or "" for c, cat in pack.categories.items()}
+        for rule in pack.rules:
+            texts[f"{pack_id}:{rule.id}"] = rule.title
+            if rule.ref and not rule.ref.startswith("seed: "):
+                texts[f"{pack_id}:{rule.id}:ref"] = rule.ref
+    wrong = {where: found for where, text in texts.items() if (found := misplaced(text) or spaced(text))}
+    assert wrong == {}
