@@ -84,6 +84,29 @@ def test_dates_in_words_with_and_without_the_year():
     assert date_name(dt.date(2025, 10, 1)) == "2025年10月1日"
 
 
-@pytest.mark.parametrize(("n", "zh"), [(1, "一"), (4, "四"), (10, "十"), (12, "十二"), (20, "二十"), (21, "二十一")])
+@pytest.mark.parametrize(
+    ("n", "zh"),
+    [
+        (1, "一"), (4, "四"), (10, "十"), (12, "十二"), (20, "二十"), (21, "二十一"),
+        # a county's report numbers its units （一）…（二百零三）: written out as 公文 write them
+        (99, "九十九"), (100, "一百"), (101, "一百零一"), (110, "一百一十"), (115, "一百一十五"), (200, "二百"),
+        (203, "二百零三"), (1000, "一千"), (1001, "一千零一"), (1010, "一千零一十"), (2024, "二千零二十四"),
+        (10000, "一万"), (10001, "一万零一"), (12000, "一万二千"), (100500, "十万零五百"),
+    ],
+)  # fmt: skip
 def test_chinese_numbers(n, zh):
     assert chinese_number(n) == zh
+
+
+def test_a_county_report_numbers_its_hundred_and_first_unit(tmp_path):
+    """The 自查报告 numbers each unit （一）（二）…: a county of 101 units used to stop at （一百）
+    with an internal error (chinese_number went only to 99)."""
+    import datetime as dt
+
+    from checklist import evaluate, load_pack, read_ledger
+    from checklist.render.report import build_report
+
+    rows = [{"unit": f"第{i:03d}党支部", "date": "2024-03-05", "activity": "意识形态知识学习"} for i in range(1, 102)]
+    result = evaluate(load_pack("ideology-responsibility"), read_ledger(rows), year=2024, as_of=dt.date(2024, 12, 31))
+    headings = [b.text for b in build_report(result, "zh") if b.kind == "h2"]
+    assert "（一百）第100党支部" in headings and "（一百零一）第101党支部" in headings

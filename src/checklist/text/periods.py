@@ -70,11 +70,28 @@ def _day(day: dt.date, *, year: bool) -> Message:
 
 
 def chinese_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (for 一、二、 and （一）（二） numbering, up to 99)."""
+    """1 -> 一, 10 -> 十, 12 -> 十二, 105 -> 一百零五, 110 -> 一百一十, 2024 -> 二千零二十四,
+    12000 -> 一万二千 (for 一、二、 and （一）（二） numbering: a county's report numbers 200 units)."""
     if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+        return _CN_DIGITS[max(n, 0)]
+    high, low = divmod(n, 10_000)
+    if not high:
+        return _below_ten_thousand(low, leading=True)
+    tail = ("零" if low < 1000 else "") + _below_ten_thousand(low, leading=False) if low else ""
+    return chinese_number(high) + "万" + tail
+
+
+def _below_ten_thousand(n: int, *, leading: bool) -> str:
+    """千百十 with 零 for each run of zeros between digits; 十 alone only at the very start (十二, 一百一十)."""
+    out, started, gap = "", False, False
+    for unit, digit in zip("千百十 ", (n // 1000, n // 100 % 10, n // 10 % 10, n % 10), strict=True):
+        if not digit:
+            gap = gap or started
+            continue
+        out += "零" if gap else ""
+        out += ("" if unit == "十" and digit == 1 and leading and not started else _CN_DIGITS[digit]) + unit.strip()
+        started, gap = True, False
+    return out
 
 
 __all__ = ["chinese_number", "date_name", "period_name", "short_period_name"]
