@@ -10,7 +10,10 @@ forms (ISO, 2024年3月5日, 3月28日 without a year, impossible ones, none), b
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,19 +25,19 @@ TYPES = st.sampled_from(["专题研究意识形态工作", "意识形态知识�
 TITLES = st.sampled_from(["党委会专题研究意识形态工作", "学习实施办法", "全国两会精神宣讲", ""])
 
 
-@st.composite
-def ledger_file(draw: st.DrawFn, n: int) -> tuple[str, bytes]:
-    layout = draw(st.sampled_from(LAYOUTS))
+def _table(draw: st.DrawFn, n: int, layout: list[str]) -> list[list[str]]:
+    """A sheet as a unit keeps it: title, 填报单位 line, header, rows (some blank, some bad)."""
     unit = f"第{n}党支部"
+    width = len(layout)
     lines = []
     if draw(st.booleans()):
-        lines.append("2024年度意识形态工作台账" + "," * (len(layout) - 1))
+        lines.append(["2024年度意识形态工作台账"] + [""] * (width - 1))
     if layout[0] != "单位" and draw(st.booleans()):
-        lines.append(f"填报单位：{unit}" + "," * (len(layout) - 1))
-    lines.append(",".join(layout))
+        lines.append([f"填报单位：{unit}"] + [""] * (width - 1))
+    lines.append(list(layout))
     for i in range(draw(st.integers(0, 8))):
         if draw(st.integers(0, 9)) == 0:
-            lines.append("," * (len(layout) - 1))  # a blank line
+            lines.append([""] * width)  # a blank line
             continue
         date, kind, title = draw(DATES), draw(TYPES), f"{draw(TITLES)}（{n}）"  # no repeat across files
         cells = (
@@ -42,9 +45,30 @@ def ledger_file(draw: st.DrawFn, n: int) -> tuple[str, bytes]:
             if layout[0] == "单位"
             else [str(i + 1), date, kind, title]
         )
-        lines.append(",".join(cells))
+        lines.append(cells)
+    return lines
+
+
+@st.composite
+def ledger_file(draw: st.DrawFn, n: int) -> tuple[str, bytes]:
+    lines = _table(draw, n, draw(st.sampled_from(LAYOUTS)))
     encoding = draw(st.sampled_from(["utf-8", "gbk", "utf-8-sig"]))
-    return f"{n:02d}第{n}党支部.csv", ("\n".join(lines) + "\n").encode(encoding)
+    return f"{n:02d}第{n}党支部.csv", ("\n".join(",".join(cells) for cells in lines) + "\n").encode(encoding)
+
+
+@st.composite
+def workbook_file(draw: st.DrawFn, n: int) -> tuple[str, bytes]:
+    """A workbook of one to three sheets (a year or a quarter each, or 补录 with no year), each its own layout."""
+    names = draw(st.lists(st.sampled_from(["2023年", "2024年", "一季度", "补录"]), min_size=1, max_size=3, unique=True))
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name in names:
+        sheet = book.create_sheet(name)
+        for cells in _table(draw, n, draw(st.sampled_from(LAYOUTS))):
+            sheet.append([c or None for c in cells])
+    out = io.BytesIO()
+    book.save(out)
+    return f"{n:02d}第{n}党支部.xlsx", out.getvalue()
 
 
 def _rows(ledger, indices) -> list[tuple]:
@@ -65,10 +89,22 @@ def _notices(notices, prefix: str | None) -> list[tuple]:
     return sorted(out)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = {"deadline": None, "derandomize": True, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+
+
+@settings(max_examples=40, **SETTINGS)
 @given(files=st.integers(2, 4).flatmap(lambda k: st.tuples(*(ledger_file(n) for n in range(k)))))
 def test_each_file_of_a_folder_reads_as_it_reads_alone(tmp_path_factory, files):
-    root = tmp_path_factory.mktemp("folder")
+    _same_alone_and_in_folder(tmp_path_factory.mktemp("folder"), files)
+
+
+@settings(max_examples=12, **SETTINGS)  # each read starts the Excel children: fewer, slower examples
+@given(files=st.tuples(ledger_file(0), workbook_file(1), ledger_file(2)))
+def test_each_sheet_of_a_workbook_in_a_folder_reads_as_it_reads_alone(tmp_path_factory, files):
+    _same_alone_and_in_folder(tmp_path_factory.mktemp("folder"), files)
+
+
+def _same_alone_and_in_folder(root, files) -> None:
     for name, data in files:
         (root / name).write_bytes(data)
     alone = {}
@@ -91,15 +127,9 @@ def test_each_file_of_a_folder_reads_as_it_reads_alone(tmp_path_factory, files):
         one = alone[name]
         mine = np.flatnonzero(file_of == name)
         assert _rows(whole, mine) == _rows(one, np.arange(one.table.num_rows)), name
-        assert [(r.row, r.code, r.unit) for r in whole.rejected if r.file == name] == [
-            (r.row, r.code, r.unit) for r in one.rejected
+        assert [(r.sheet, r.row, r.code, r.unit) for r in whole.rejected if r.file == name] == [
+            (r.sheet, r.row, r.code, r.unit) for r in one.rejected
         ], name
-        (read,) = [t for t in whole.tables if t.file == name]
-        (own,) = one.tables
-        assert (read.rows, read.rejected, read.blank_rows, read.unit) == (
-            own.rows,
-            own.rejected,
-            own.blank_rows,
-            own.unit,
-        )
+        counts = [(t.sheet, t.rows, t.rejected, t.blank_rows, t.unit) for t in whole.tables if t.file == name]
+        assert counts == [(t.sheet, t.rows, t.rejected, t.blank_rows, t.unit) for t in one.tables], name
         assert _notices(whole.notices, f"{name}:") == _notices(one.notices, None), name
