@@ -187,7 +187,7 @@ def _read_files(sources: list[Source], options: ReadOptions, shown: str) -> Ledg
                 "sheets", "sheets.skipped", file=source.shown, count=len(read.skipped), sheets=read.skipped
             )
         digests.append(digest)
-    ledgers = normalise(tables, options)
+    ledgers = normalise(tables, options, known)
     for at, notice in later.items():
         ledgers[at].notices.append(notice)
     parts = [Part(context, ledger) for (_raw, context), ledger in zip(tables, ledgers, strict=True)]
@@ -359,14 +359,19 @@ def _usable_columns(
     return columns
 
 
-def normalise(tables: Sequence[tuple[RawTable, PartContext]], options: ReadOptions) -> list[Ledger]:
+def normalise(
+    tables: Sequence[tuple[RawTable, PartContext]],
+    options: ReadOptions,
+    known: dict[tuple[str, ...], ColumnMap] | None = None,
+) -> list[Ledger]:
     """Each table read (a sheet, a CSV) into usable rows and rejected rows, one ledger per table, in
     order; duplicates are found later, over everything read (`combine`).
 
     Tables with the same headers (a county's folder: 200 files from one template) are stacked and
     parsed as one, then cut apart again: the work per table is then a few Python calls, not the
-    ~40 Arrow calls of a whole parse, which made 320 small tables take 1.4 s (bench/folder.py)."""
-    known: dict[tuple[str, ...], ColumnMap] = {}
+    ~40 Arrow calls of a whole parse, which made 320 small tables take 1.4 s (bench/folder.py).
+    `known` holds the header layouts already mapped (by the reader, which checks each table as it comes)."""
+    known = {} if known is None else known
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, (raw, context) in enumerate(tables):
         _usable_columns(raw, context, options, known)
@@ -389,7 +394,7 @@ class _Group:
     part: np.ndarray = field(init=False)  # the table of each row
 
     def __post_init__(self) -> None:
-        self.raw = self.raws[0] if len(self.raws) == 1 else _stack(self.raws)
+        self.raw = self.raws[0] if len(self.raws) == 1 else _stack_tables(self.raws)
         sizes = [len(r.rows) for r in self.raws]
         self.starts = np.cumsum([0, *sizes])
         self.part = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
@@ -400,7 +405,7 @@ class _Group:
         return np.split(indices, np.searchsorted(indices, self.starts[1:-1]))
 
 
-def _stack(raws: list[RawTable]) -> RawTable:
+def _stack_tables(raws: list[RawTable]) -> RawTable:
     """One table of the rows of tables with the same headers, one after another."""
     columns = [_stacked_column([r.columns[j] for r in raws]) for j in range(len(raws[0].headers))]
     rows = pa.concat_arrays([r.rows.cast(pa.int32()) for r in raws])
