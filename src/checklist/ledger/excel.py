@@ -246,8 +246,8 @@ class WorkbookReader:
             self._waiting[(path, tuple(wanted or ()))] = job
             if len(self._lanes) < self._most:
                 self._lanes.append(_Lane(self.text, self.watch_memory))
-            lane = min(self._lanes, key=lambda lane: lane.load)
-            lane.load += job.size
+            lane = min(self._lanes, key=lambda lane: lane.given)
+            lane.given += job.size
             lane.put(job)
 
     def load(self, file: str, path: Path, only: Sequence[str] | None = None) -> Workbook:
@@ -276,7 +276,7 @@ class _Lane:
     def __init__(self, text: bool, watch_memory: bool) -> None:
         self.text = text
         self.watch_memory = watch_memory
-        self.load = 0  # bytes of the workbooks given to this lane
+        self.given = 0  # bytes of the workbooks given to this lane
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._child: _Child | None = None

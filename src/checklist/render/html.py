@@ -29,7 +29,7 @@ from checklist.render.common import (
     rule_title,
     safe_text,
 )
-from checklist.render.words import STATUS, STATUS_ORDER, WORDS, num
+from checklist.render.words import STATUS, STATUS_ORDER, WORDS, input_counts, num
 from checklist.result import Finding, Result
 from checklist.text import joined, say
 from checklist.text.periods import short_period_name
@@ -274,20 +274,11 @@ def render_html(result: Result, options: RenderOptions) -> str:
         by_unit[f.unit].append(f)
     units = standing(result.units)
     legend = "".join(f"<span style='background:{c}'>{STATUS[lang][s]}</span>" for s, c in COLOURS.items())
-    i = result.input
-    counts = say("list.parts", lang).join(
-        [
-            w["rows"].format(rows=i.rows),
-            w["matched"].format(matched=i.matched),
-            w["unmatched"].format(unmatched=i.unmatched),
-            w["rejected"].format(rejected=i.rejected),
-        ]
-    )
     meta = (
         f"{w['window']} {result.window.from_} ~ {result.window.to} · {w['as_of']} {result.as_of} · "
         + " + ".join(f"{escape(p.id)} {escape(p.version)}" for p in result.packs)
         + f" · {w['fingerprint']} {escape(result.fingerprint)}<br>"
-        + say("render.labelled", lang, label=_t(result.source), text=counts)
+        + say("render.labelled", lang, label=_t(result.source), text=input_counts(result.input, lang))
     )
     timelines = "".join(f"<h3>{_t(u.unit)}</h3>{_timeline(result, u.unit, by_unit[u.unit], lang)}" for u in units)
     return (

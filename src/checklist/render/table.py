@@ -19,7 +19,7 @@ from checklist.render.assessment import (
     unsubmitted_line,
 )
 from checklist.render.common import finding_message, near_miss_text, percent, previous_scores, rule_title
-from checklist.render.words import STATUS, STATUS_ORDER, WORDS, notice_line, num
+from checklist.render.words import STATUS, STATUS_ORDER, WORDS, input_counts, notice_line, num
 from checklist.result import Finding, Result
 from checklist.text import printable, say
 from checklist.text.periods import period_name
@@ -144,20 +144,10 @@ def _standing(result: Result, lang: str) -> list[str]:
 @register("table")
 def render_table(result: Result, options: RenderOptions) -> str:
     lang, w = options.lang, WORDS[options.lang]
-    counts = result.input
     lines = [
         f"{w['window']} {result.window.from_} ~ {result.window.to} · {w['as_of']} {result.as_of} · "
         + " + ".join(f"{p.id} {p.version}" for p in result.packs),
-        _labelled(w["ledger"], result.source, lang)
-        + " — "
-        + say("list.parts", lang).join(
-            [
-                w["rows"].format(rows=counts.rows),
-                w["matched"].format(matched=counts.matched),
-                w["unmatched"].format(unmatched=counts.unmatched),
-                w["rejected"].format(rejected=counts.rejected),
-            ]
-        ),
+        _labelled(w["ledger"], result.source, lang) + " — " + input_counts(result.input, lang),
         "",
     ]
     lines += _standing(result, lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from checklist.notice import Notice
 from checklist.text import LANGS, number, say, template
 from checklist.text.catalogue import CATALOGUE
@@ -24,6 +26,19 @@ def kind_word(kind: str, lang: str) -> str:
     """A warning's kind as a reader says it (重复, not duplicate); an unknown kind as it is."""
     code = f"kind.{kind}"
     return template(code, lang) if code in CATALOGUE else kind
+
+
+def input_counts(counts: Any, lang: str) -> str:
+    """What was read, in a line: 共46行，匹配41，未识别2，无效3 / 46 rows, 41 matched, …"""
+    w = WORDS[lang]
+    return say("list.parts", lang).join(
+        [
+            w["rows"].format(rows=counts.rows),
+            w["matched"].format(matched=counts.matched),
+            w["unmatched"].format(unmatched=counts.unmatched),
+            w["rejected"].format(rejected=counts.rejected),
+        ]
+    )
 
 
 def notice_line(notice: Notice, lang: str) -> str:
